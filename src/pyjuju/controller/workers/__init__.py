@@ -1,1 +1,1 @@
-"""pyjuju.controller.workers."""
+"""Restartable background loops of the controller (provisioner, cleanup)."""

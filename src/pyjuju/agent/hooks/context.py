@@ -1,0 +1,275 @@
+"""HookContext: the running hook as its tools see it (implements ToolContext).
+
+Reads come from the snapshot the unit agent took when the hook started
+(config, leadership, leader settings, committed ports) or from one controller
+call cached for the rest of the hook (unit state). Transactional writes
+(ports, unit state, relation settings) are buffered here and sent as one
+commit only if the hook exits 0; status, logs, workload version and leader
+settings go to the controller at once (spec §3.4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ...charm import CharmMeta
+from ...client import AgentClient
+from ...core.errors import NotLeaderError, PyjujuError
+from ...core.ports import PortRange
+from ...wire import AgentStatusParams, HookCommitParams, PortChange, StatusValue
+from .toolctx import (
+    AppStatusInfo,
+    NetworkAddress,
+    NetworkInfo,
+    NetworkInterface,
+    OpenedPort,
+    StatusInfo,
+    ToolError,
+)
+
+LogFn = Callable[[str, str], Awaitable[None]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class MachineNetwork:
+    address: str
+    cidr: str
+    mac_address: str
+    interface: str
+
+
+class HookContext:
+    """One hook or action invocation of one unit."""
+
+    def __init__(
+        self,
+        *,
+        unit_name: str,
+        hook_name: str,
+        view: dict[str, Any],
+        meta: CharmMeta,
+        client: AgentClient,
+        network: MachineNetwork,
+        log: LogFn,
+        send_status: Callable[[AgentStatusParams], Awaitable[None]],
+        on_status_set: Callable[[], None],
+        relation_id: int | None = None,
+        remote_unit: str = "",
+        remote_app: str = "",
+        action_name: str = "",
+    ) -> None:
+        self.unit_name = unit_name
+        self.application_name = unit_name.rsplit("/", 1)[0]
+        self.hook_name = hook_name
+        self.relation_id = relation_id
+        self.remote_unit = remote_unit
+        self.remote_app = remote_app
+        self.storage_id = ""
+        self.action_name = action_name
+        self.id = f"{unit_name}-{hook_name or action_name}-{secrets.randbelow(1 << 63)}"
+        self._view = view
+        self._meta = meta
+        self._client = client
+        self._net = network
+        self._log = log
+        self._send_status = send_status
+        self._on_status_set = on_status_set
+        self._leader = bool(view.get("leader"))
+        self._leader_settings: dict[str, str] | None = dict(view.get("leader_settings") or {})
+        self._port_changes: list[PortChange] = []
+        self._state: dict[str, str] | None = None
+        self._state_set: dict[str, str] = {}
+        self._state_delete: set[str] = set()
+
+    # -- commit --------------------------------------------------------------
+    def commit_params(self) -> HookCommitParams:
+        """The buffered writes, to send only when the hook succeeded."""
+        return HookCommitParams(
+            commit_id=self.id,
+            ports=list(self._port_changes),
+            state_set=dict(self._state_set),
+            state_delete=sorted(self._state_delete),
+        )
+
+    # -- config ----------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        return dict(self._view.get("config") or {})
+
+    def config_option_names(self) -> list[str]:
+        return list(self._view.get("config_options") or [])
+
+    # -- network ---------------------------------------------------------------
+    def unit_address(self, which: str) -> str:
+        return self._net.address
+
+    def network_info(self, binding: str, relation_id: int | None) -> NetworkInfo:
+        if binding not in self._meta.endpoints() and binding not in self._meta.extra_bindings:
+            raise ToolError(f'no network config found for binding "{binding}"')
+        addr = NetworkAddress(value=self._net.address, cidr=self._net.cidr)
+        iface = NetworkInterface(
+            interface_name=self._net.interface, mac_address=self._net.mac_address, addresses=(addr,)
+        )
+        return NetworkInfo(
+            bind_addresses=(iface,),
+            egress_subnets=(f"{self._net.address}/32",),
+            ingress_addresses=(self._net.address,),
+        )
+
+    # -- ports -----------------------------------------------------------------
+    def opened_ports(self) -> list[OpenedPort]:
+        current: dict[PortRange, set[str] | None] = {}
+        for entry in self._view.get("opened_ports") or []:
+            eps = entry.get("endpoints")
+            current[PortRange.parse(entry["range"])] = None if eps is None else set(eps)
+        for ch in self._port_changes:
+            rng = PortRange(ch.protocol, ch.from_port, ch.to_port)
+            if ch.action == "open":
+                if ch.endpoints is None or current.get(rng, set()) is None:
+                    current[rng] = None
+                else:
+                    current.setdefault(rng, set()).update(ch.endpoints)  # type: ignore[union-attr]
+            elif ch.endpoints is None or current.get(rng) is None:
+                current.pop(rng, None)
+            else:
+                current[rng].difference_update(ch.endpoints)  # type: ignore[union-attr]
+                if not current[rng]:
+                    current.pop(rng)
+        return [
+            OpenedPort(range=r, endpoints=None if e is None else tuple(sorted(e)))
+            for r, e in sorted(current.items())
+        ]
+
+    def open_port(self, port: PortRange, endpoints: tuple[str, ...] | None) -> None:
+        self._port_changes.append(_port_change("open", port, endpoints))
+
+    def close_port(self, port: PortRange, endpoints: tuple[str, ...] | None) -> None:
+        self._port_changes.append(_port_change("close", port, endpoints))
+
+    # -- logging and status -------------------------------------------------
+    async def log(self, level: str, message: str) -> None:
+        await self._log(level, message)
+
+    async def set_status(self, status: str, message: str, application: bool) -> None:
+        value = StatusValue(status=status, message=message)
+        params = (
+            AgentStatusParams(application=value)
+            if application
+            else AgentStatusParams(workload=value, mark_status_set=True)
+        )
+        if application and not self._leader:
+            raise ToolError("this unit is not the leader")
+        try:
+            await self._send_status(params)
+        except NotLeaderError:
+            raise ToolError("this unit is not the leader") from None
+        except PyjujuError as e:
+            raise ToolError(e.message) from None
+        if not application:
+            self._on_status_set()
+
+    async def unit_status(self) -> StatusInfo:
+        data = await self._call(self._client.unit_status(self.unit_name, False))
+        return _status_info(data["unit"])
+
+    async def application_status(self) -> AppStatusInfo:
+        if not self._leader:
+            raise ToolError("finding application status: this unit is not the leader")
+        data = await self._call(self._client.unit_status(self.unit_name, True))
+        return AppStatusInfo(
+            application=_status_info(data["application"]),
+            units={k: _status_info(v) for k, v in data["units"].items()},
+        )
+
+    async def set_application_version(self, version: str) -> None:
+        await self._call(self._send_status(AgentStatusParams(workload_version=version)))
+
+    # -- leadership ---------------------------------------------------------
+    async def is_leader(self) -> bool:
+        return self._leader
+
+    async def leader_settings(self) -> dict[str, str]:
+        if self._leader_settings is None:
+            self._leader_settings = dict(self._view.get("leader_settings") or {})
+        return dict(self._leader_settings)
+
+    async def set_leader_settings(self, values: dict[str, str]) -> None:
+        if not self._leader:
+            raise ToolError("cannot write leadership settings: cannot write settings: not the leader")
+        await self._call(self._client.set_leader_settings(self.unit_name, values))
+        merged = dict(self._leader_settings or {})
+        for k, v in values.items():
+            if v == "":
+                merged.pop(k, None)
+            else:
+                merged[k] = v
+        self._leader_settings = merged
+
+    # -- unit state ---------------------------------------------------------
+    async def state(self) -> dict[str, str]:
+        if self._state is None:
+            self._state = await self._call(self._client.state(self.unit_name))
+        out = {k: v for k, v in self._state.items() if k not in self._state_delete}
+        out.update(self._state_set)
+        return out
+
+    def set_state(self, values: dict[str, str]) -> None:
+        for k, v in values.items():
+            self._state_set[k] = v
+            self._state_delete.discard(k)
+
+    def delete_state(self, key: str) -> None:
+        self._state_set.pop(key, None)
+        self._state_delete.add(key)
+
+    # -- goal state ---------------------------------------------------------
+    async def goal_state(self) -> dict[str, Any]:
+        return await self._call(self._client.goal_state(self.unit_name))
+
+    # -- relations (none yet: relation semantics arrive with the relations feature)
+    def relation_ids(self, endpoint: str) -> list[str]:
+        return []
+
+    def has_relation(self, relation_id: int) -> bool:
+        return False
+
+    def relation_endpoint(self, relation_id: int) -> str:
+        raise ToolError("relation not found")
+
+    def relation_units(self, relation_id: int) -> list[str]:
+        raise ToolError("relation not found")
+
+    def relation_remote_app(self, relation_id: int) -> str:
+        raise ToolError("relation not found")
+
+    async def relation_settings(self, relation_id: int, owner: str, app: bool) -> dict[str, str]:
+        raise ToolError("relation not found")
+
+    def set_relation_settings(self, relation_id: int, values: dict[str, str], app: bool) -> None:
+        raise ToolError("relation not found")
+
+    def relation_model_uuid(self, relation_id: int) -> str:
+        raise ToolError("relation not found")
+
+    # -- helpers -----------------------------------------------------------
+    async def _call(self, aw: Awaitable[Any]) -> Any:
+        try:
+            return await aw
+        except PyjujuError as e:
+            raise ToolError(e.message) from None
+
+
+def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
+    return PortChange(
+        action=action,  # type: ignore[arg-type]
+        protocol=port.protocol,
+        from_port=port.from_port,
+        to_port=port.to_port,
+        endpoints=list(endpoints) if endpoints is not None else None,
+    )
+
+
+def _status_info(d: dict[str, Any]) -> StatusInfo:
+    return StatusInfo(status=d.get("status", "unknown"), message=d.get("message", ""), data=d.get("data") or {})

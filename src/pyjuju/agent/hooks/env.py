@@ -1,0 +1,83 @@
+"""The hook environment (spec §3.2): built from scratch, never inherited."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ...core.version import JUJU_VERSION
+
+_PROXY_LEGACY = (("http-proxy", "http_proxy"), ("https-proxy", "https_proxy"), ("ftp-proxy", "ftp_proxy"))
+
+
+def hook_env(
+    *,
+    unit: str,
+    model_name: str,
+    model_uuid: str,
+    machine_id: str,
+    charm_dir: str,
+    tools_dir: str,
+    socket_path: str,
+    context_id: str,
+    hook_name: str,
+    dispatch_path: str,
+    api_addresses: list[str],
+    principal: str = "",
+    proxy: dict[str, Any] | None = None,
+    relation: tuple[str, str, str, str] | None = None,
+    departing_unit: str = "",
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """``relation`` is ``(endpoint, "endpoint:id", remote_unit, remote_app)`` for relation hooks."""
+    base_path = os.environ.get("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    env = {
+        "PATH": f"{tools_dir}:{base_path}",
+        "CHARM_DIR": charm_dir,
+        "JUJU_CHARM_DIR": charm_dir,
+        "JUJU_CONTEXT_ID": context_id,
+        "JUJU_HOOK_NAME": hook_name,
+        "JUJU_DISPATCH_PATH": dispatch_path,
+        "JUJU_AGENT_SOCKET_ADDRESS": socket_path,
+        "JUJU_AGENT_SOCKET_NETWORK": "unix",
+        "JUJU_UNIT_NAME": unit,
+        "JUJU_MODEL_UUID": model_uuid,
+        "JUJU_MODEL_NAME": model_name,
+        "JUJU_VERSION": JUJU_VERSION,
+        "JUJU_API_ADDRESSES": " ".join(a.split("://", 1)[-1] for a in api_addresses),
+        "JUJU_MACHINE_ID": machine_id,
+        "JUJU_PRINCIPAL_UNIT": principal,
+        "JUJU_AVAILABILITY_ZONE": "",
+        "CLOUD_API_VERSION": "",
+        "JUJU_METER_STATUS": "",
+        "JUJU_METER_INFO": "",
+        "JUJU_SLA": "unsupported",
+        "APT_LISTCHANGES_FRONTEND": "none",
+        "DEBIAN_FRONTEND": "noninteractive",
+        "LANG": "C.UTF-8",
+        "TERM": "screen",
+        "HOME": os.environ.get("HOME", "/root"),
+    }
+    p = proxy or {}
+    for key in ("http", "https", "ftp", "no"):
+        env[f"JUJU_CHARM_{key.upper()}_PROXY"] = str(p.get(f"juju-{key}-proxy", ""))
+    legacy = {var: str(p.get(key) or "") for key, var in _PROXY_LEGACY}
+    if any(legacy.values()):
+        for var, value in legacy.items():
+            if value:
+                env[var] = value
+                env[var.upper()] = value
+        no_proxy = ",".join(sorted({x for x in str(p.get("no-proxy") or "").split(",") if x}))
+        if no_proxy:
+            env["no_proxy"] = env["NO_PROXY"] = no_proxy
+    if relation is not None:
+        endpoint, rel_id, remote_unit, remote_app = relation
+        env["JUJU_RELATION"] = endpoint
+        env["JUJU_RELATION_ID"] = rel_id
+        env["JUJU_REMOTE_UNIT"] = remote_unit
+        env["JUJU_REMOTE_APP"] = remote_app
+        if departing_unit:
+            env["JUJU_DEPARTING_UNIT"] = departing_unit
+    if extra:
+        env.update(extra)
+    return env

@@ -1,0 +1,89 @@
+"""Running one hook or action process, as Juju's runner does (spec §1.6, §3.1).
+
+Executable discovery: ``dispatch`` for everything when it exists, else
+``hooks/<name>`` (or ``actions/<name>``); neither is a *missing* hook, which
+succeeds. A file that exists but cannot be executed is a failure, not a
+fallback. The environment is replaced, not inherited; stdin is /dev/null;
+stdout and stderr are streamed line by line to the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+LineSink = Callable[[str, str], None]
+"""Called with ``("stdout"|"stderr", line)`` for every output line."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HookResult:
+    code: int
+    """Exit status; negative when killed by that signal number."""
+    missing: bool = False
+    error: str = ""
+    """Why the executable could not be started (then ``code`` is 1)."""
+    via: str = ""
+
+
+def find_executable(charm_dir: Path, dispatch_path: str) -> tuple[Path | None, str]:
+    """The file to run for ``dispatch_path`` (``hooks/install``), or ``None`` when missing."""
+    dispatch = charm_dir / "dispatch"
+    if os.path.lexists(dispatch):
+        return dispatch, "dispatch"
+    legacy = charm_dir / dispatch_path
+    if os.path.lexists(legacy):
+        return legacy, "explicit, bespoke hook script"
+    return None, ""
+
+
+async def run_process(
+    *,
+    charm_dir: Path,
+    dispatch_path: str,
+    env: dict[str, str],
+    on_line: LineSink,
+    on_spawn: Callable[[int], Awaitable[None]] | None = None,
+) -> HookResult:
+    exe, via = find_executable(charm_dir, dispatch_path)
+    if exe is None:
+        return HookResult(code=0, missing=True)
+    if not (charm_dir / "metadata.yaml").exists():
+        return HookResult(code=1, error="charm missing from disk", via=via)
+    if exe.is_dir() or not os.access(exe, os.X_OK):
+        reason = "is a directory" if exe.is_dir() else "permission denied"
+        return HookResult(code=1, error=f"fork/exec {exe}: {reason}", via=via)
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            str(exe),
+            cwd=str(charm_dir),
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+            limit=1 << 22,
+        )
+    except OSError as e:
+        return HookResult(code=1, error=f"fork/exec {exe}: {e.strerror}", via=via)
+    if on_spawn is not None:
+        await on_spawn(proc.pid)
+
+    async def pump(stream: asyncio.StreamReader | None, name: str) -> None:
+        if stream is None:
+            return
+        while True:
+            try:
+                line = await stream.readline()
+            except ValueError:  # a line longer than the limit: take what is buffered
+                line = await stream.read(1 << 22)
+            if not line:
+                return
+            on_line(name, line.decode("utf-8", "replace").rstrip("\n"))
+
+    await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
+    code = await proc.wait()
+    return HookResult(code=code, via=via)

@@ -1,0 +1,222 @@
+"""MachineAgent: follows the watch stream and runs one UnitAgent task per unit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from ...client import AgentClient
+from ...core.errors import PyjujuError
+from ..hooks.context import MachineNetwork
+from ..hooktools import install_tools
+from ..unit.uniter import UnitAgent
+from .logs import LogShipper
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AgentConfig:
+    api: list[str]
+    token: str
+    model_uuid: str
+    model_name: str
+    machine_id: str
+    machine_dir: Path
+    address: str
+    cidr: str
+    mac_address: str
+    interface: str
+
+    @classmethod
+    def load(cls, path: Path) -> AgentConfig:
+        d: dict[str, Any] = json.loads(path.read_text())
+        return cls(
+            api=list(d["api"]),
+            token=d["token"],
+            model_uuid=d["model_uuid"],
+            model_name=d["model_name"],
+            machine_id=str(d["machine_id"]),
+            machine_dir=Path(d["machine_dir"]),
+            address=d.get("address", "127.0.0.1"),
+            cidr=d.get("cidr", "127.0.0.0/8"),
+            mac_address=d.get("mac_address", ""),
+            interface=d.get("interface", "lo"),
+        )
+
+
+class MachineAgent:
+    def __init__(self, config: AgentConfig) -> None:
+        self.config = config
+        self.machine_id = config.machine_id
+        self.client = AgentClient(config.api[0], config.token)
+        self.hook_lock = asyncio.Lock()
+        self.tools_dir = config.machine_dir / "tools"
+        self.agents_dir = config.machine_dir / "agents"
+        self.cache_dir = config.machine_dir / "charm-cache"
+        self.network = MachineNetwork(
+            address=config.address, cidr=config.cidr, mac_address=config.mac_address,
+            interface=config.interface,
+        )
+        self.api_addresses = list(config.api)
+        self.logs = LogShipper(self.client)
+        self.units: dict[str, UnitAgent] = {}
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self._model: dict[str, Any] = {"uuid": config.model_uuid, "name": config.model_name}
+        self._charm_locks: dict[str, asyncio.Lock] = {}
+        self._stop = asyncio.Event()
+        self._machine_life = "alive"
+
+    # -- UnitHost ------------------------------------------------------------
+    def model(self) -> dict[str, Any]:
+        return self._model
+
+    def emit_log(self, entity: str, level: str, module: str, message: str) -> None:
+        self.logs.emit(entity, level, module, message)
+
+    async def charm_archive(self, sha256: str) -> Path:
+        lock = self._charm_locks.setdefault(sha256, asyncio.Lock())
+        async with lock:
+            path = self.cache_dir / f"{sha256}.charm"
+            if not path.exists():
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                await self.client.download_charm(sha256, path)
+            return path
+
+    # -- lifecycle -------------------------------------------------------------
+    async def run(self) -> None:
+        self.agents_dir.mkdir(parents=True, exist_ok=True)
+        install_tools(self.tools_dir, os.path.realpath(sys.executable))
+        _link_python(self.tools_dir)
+        self.logs.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop.set)
+        watcher = asyncio.create_task(self._watch_forever())
+        await self._stop.wait()
+        watcher.cancel()
+        for ua in self.units.values():
+            await ua.shutdown()
+        for t in self.tasks.values():
+            t.cancel()
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await self.logs.flush()
+        await self.client.aclose()
+
+    async def _watch_forever(self) -> None:
+        delay = 0.2
+        while not self._stop.is_set():
+            try:
+                async for msg in self.client.watch():
+                    delay = 0.2
+                    self.apply(msg)
+            except (PyjujuError, OSError) as e:
+                log.info("watch stream: %s", e)
+            except Exception as e:  # websockets raises its own ConnectionClosed family
+                log.info("watch stream closed: %s", e)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    def apply(self, msg: dict[str, Any]) -> None:
+        if msg.get("model"):
+            self._model = msg["model"]
+            self.logs.configure(self._model.get("logging_config", "<root>=INFO"))
+            for ua in self.units.values():
+                ua.poke()
+        if msg.get("machine"):
+            self._machine_life = msg["machine"].get("life", "alive")
+        units: dict[str, Any] = msg.get("units") or {}
+        if msg.get("type") == "snapshot":
+            for name in list(self.units):
+                if name not in units:
+                    units[name] = None
+            self._forget_unknown_dirs(set(units))
+        for name, view in units.items():
+            if view is None:
+                self._unit_gone(name)
+            else:
+                self._unit_view(name, view)
+        if self._machine_life != "alive" and not self.units:
+            self._stop.set()
+
+    def _unit_view(self, name: str, view: dict[str, Any]) -> None:
+        ua = self.units.get(name)
+        if ua is None:
+            ua = UnitAgent(self, name)
+            self.units[name] = ua
+            self.tasks[name] = asyncio.create_task(self._run_unit(ua))
+        ua.update(view)
+
+    async def _run_unit(self, ua: UnitAgent) -> None:
+        try:
+            await ua.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("unit agent %s failed", ua.name)
+            self.emit_log(ua.tag, "ERROR", "juju.worker.uniter", "unit agent failed; restarting")
+            await asyncio.sleep(1)
+            if self.units.get(ua.name) is ua:
+                fresh = UnitAgent(self, ua.name)
+                fresh.update(ua.remote)
+                self.units[ua.name] = fresh
+                self.tasks[ua.name] = asyncio.create_task(self._run_unit(fresh))
+            return
+        if ua.done:
+            self.units.pop(ua.name, None)
+            self.tasks.pop(ua.name, None)
+            ua.remove_files()
+            if self._machine_life != "alive" and not self.units:
+                self._stop.set()
+
+    def _unit_gone(self, name: str) -> None:
+        """The controller no longer lists the unit (removed, or forced away)."""
+        ua = self.units.pop(name, None)
+        task = self.tasks.pop(name, None)
+        if ua is None:
+            return
+
+        async def finish() -> None:
+            await ua.shutdown()
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+            ua.remove_files()
+
+        asyncio.create_task(finish())
+
+    def _forget_unknown_dirs(self, known: set[str]) -> None:
+        """After a restart, drop directories of units the controller removed meanwhile."""
+        if not self.agents_dir.exists():
+            return
+        tags = {"unit-" + n.replace("/", "-") for n in known}
+        for d in self.agents_dir.iterdir():
+            if d.is_dir() and d.name.startswith("unit-") and d.name not in tags:
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def _link_python(tools_dir: Path) -> None:
+    """``#!/usr/bin/env python3`` in charms resolves to the real interpreter, not a shim.
+
+    On this host ``python3`` may be a version-manager shim costing ~70 ms per
+    start; charms run with the base interpreter pyjuju itself runs on.
+    """
+    base = getattr(sys, "_base_executable", sys.executable)
+    target = os.path.realpath(base)
+    for name in ("python3", "python"):
+        link = tools_dir / name
+        if os.path.islink(link) and os.readlink(link) == target:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(target)

@@ -1,0 +1,79 @@
+"""Ordered, non-blocking status reporting for one unit.
+
+The agent's own status changes ("executing", "idle") are queued so that a
+hook starts without waiting for a round trip; a charm's ``status-set`` goes
+through the same queue and waits for its own delivery, so writes always
+reach the controller in the order they were made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from ...client import AgentClient
+from ...core.errors import ConnectionFailedError
+from ...wire import AgentStatusParams
+
+log = logging.getLogger(__name__)
+
+
+class StatusReporter:
+    def __init__(self, client: AgentClient, unit: str) -> None:
+        self._client = client
+        self._unit = unit
+        self._q: asyncio.Queue[tuple[AgentStatusParams, asyncio.Future[None] | None]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self.flush()
+            self._task.cancel()
+            self._task = None
+
+    def post(self, params: AgentStatusParams) -> None:
+        """Queue a write and return at once."""
+        self._q.put_nowait((params, None))
+
+    async def send(self, params: AgentStatusParams) -> None:
+        """Queue a write and wait until the controller accepted (or refused) it."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._q.put_nowait((params, fut))
+        await fut
+
+    async def flush(self) -> None:
+        await self._q.join()
+
+    async def _run(self) -> None:
+        while True:
+            params, fut = await self._q.get()
+            try:
+                await self._deliver(params, fut)
+            finally:
+                self._q.task_done()
+
+    async def _deliver(self, params: AgentStatusParams, fut: asyncio.Future[None] | None) -> None:
+        delay = 0.2
+        while True:
+            try:
+                await self._client.set_status(self._unit, params)
+            except ConnectionFailedError:
+                if fut is not None:  # a charm waits on this: let it see the failure
+                    fut.set_exception(ConnectionFailedError("cannot reach the controller"))
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5)
+                continue
+            except Exception as e:  # refused: report to the waiter, drop otherwise
+                if fut is not None:
+                    fut.set_exception(e)
+                else:
+                    log.warning("status update for %s refused: %s", self._unit, e)
+                return
+            if fut is not None:
+                fut.set_result(None)
+            return

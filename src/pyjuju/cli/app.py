@@ -1,0 +1,125 @@
+"""The click group, shared options and the single error boundary of the CLI.
+
+Juju's conventions: ``ERROR <message>`` on stderr, exit 1 for runtime errors
+and 2 for bad flags or arguments; flags may follow positionals; structured
+output on stdout, progress on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..core.errors import InvalidArgumentError, PyjujuError
+from .clientstore import ClientStore
+from .context import Target, connect, resolve
+from .render.formats import render
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class PyjujuGroup(click.Group):
+    """Renders every failure the Juju way, once."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        try:
+            rv = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.Abort:
+            sys.stderr.write("ERROR aborted\n")
+            sys.exit(1)
+        except click.UsageError as e:
+            sys.stderr.write(f"ERROR {e.format_message()}\n")
+            sys.exit(2)
+        except click.ClickException as e:
+            sys.stderr.write(f"ERROR {e.format_message()}\n")
+            sys.exit(e.exit_code)
+        except InvalidArgumentError as e:
+            sys.stderr.write(f"ERROR {e.message}\n")
+            sys.exit(2 if e.details.get("usage") else 1)
+        except PyjujuError as e:
+            sys.stderr.write(f"ERROR {e.message}\n")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=PyjujuGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="pyjuju", prog_name="pyjuju", message="%(version)s")
+def cli() -> None:
+    """pyjuju: deploy and operate services with Juju charms.
+
+    Speaks Juju's command line. Start with:
+
+    \b
+      pyjuju bootstrap local
+      pyjuju deploy ./charms/hello
+      pyjuju status
+    """
+
+
+def model_option(f: F) -> F:
+    return click.option(
+        "-m", "--model", "model", default=None, metavar="[CONTROLLER:][USER/]MODEL",
+        help="Model to operate in (default: the current model).",
+    )(f)
+
+
+def format_option(default: str, choices: tuple[str, ...]) -> Callable[[F], F]:
+    def deco(f: F) -> F:
+        f = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+                         help="Write the output to this file instead of stdout.")(f)
+        return click.option("--format", "fmt", default=default, metavar="|".join(choices),
+                            help=f"Output format ({'|'.join(choices)}; default {default}).")(f)
+    return deco
+
+
+def emit(doc: Any, fmt: str, tabular: Callable[[Any], str] | None = None, *,
+         output: str | None = None, extra: dict[str, Callable[[Any], str]] | None = None) -> None:
+    text = render(doc, fmt, tabular, extra=extra)
+    if output:
+        Path(output).write_text(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def info(message: str) -> None:
+    """Progress and notes go to stderr, like Juju's."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+class Session:
+    """The client store plus a lazily opened connection for one command."""
+
+    def __init__(self, model_ref: str | None = None) -> None:
+        self.store = ClientStore()
+        self._model_ref = model_ref
+        self._target: Target | None = None
+        self._clients: dict[str, Any] = {}
+
+    @property
+    def target(self) -> Target:
+        if self._target is None:
+            self._target = resolve(self.store, self._model_ref)
+        return self._target
+
+    def client(self, controller: str | None = None) -> Any:
+        name = controller or self.target.controller
+        if name not in self._clients:
+            self._clients[name] = connect(self.store, name)
+        return self._clients[name]
+
+    @property
+    def model(self) -> str:
+        return self.target.model

@@ -1,0 +1,149 @@
+"""config, add-unit, remove-unit, remove-application, resolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ...core.errors import InvalidArgumentError
+from ...core.names import is_valid_unit_name
+from ..app import Session, cli, emit, format_option, info, model_option
+from .deploy import parse_config_args
+
+
+@cli.command()
+@model_option
+@click.argument("application")
+@click.argument("args", nargs=-1)
+@click.option("--reset", multiple=True, metavar="KEY[,KEY...]", help="Reset options to their defaults.")
+@click.option("--file", "file_", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="YAML file of options, {app: {key: value}}.")
+@format_option("yaml", ("yaml", "json"))
+def config(model: str | None, application: str, args: tuple[str, ...], reset: tuple[str, ...],
+           file_: str | None, fmt: str, output: str | None) -> None:
+    """Get or set an application's charm config.
+
+    \b
+      pyjuju config APP                 all options (yaml; --format json)
+      pyjuju config APP KEY             one value
+      pyjuju config APP k=v [k2=v2...]  set (values are parsed by option type)
+      pyjuju config APP --reset k1,k2   back to defaults
+    """
+    sess = Session(model)
+    client = sess.client()
+    resets = [k for item in reset for k in item.split(",") if k]
+    sets = [a for a in args if "=" in a]
+    gets = [a for a in args if "=" not in a]
+    if sets or resets or file_:
+        if gets:
+            raise InvalidArgumentError("cannot get and set config at the same time", usage=True)
+        values, strings = parse_config_args((file_,) if file_ else (), application)
+        for item in sets:
+            key, _, value = item.partition("=")
+            if value.startswith("@"):
+                with open(value[1:]) as f:
+                    value = f.read()
+            strings[key] = value
+        client.set_config(sess.model, application, strings=strings, values=values, reset=resets)
+        return
+    doc = client.get_config(sess.model, application)
+    if gets:
+        if len(gets) > 1:
+            raise InvalidArgumentError("can only retrieve a single value, or all values", usage=True)
+        key = gets[0]
+        entry = doc["settings"].get(key) or doc.get("application-config", {}).get(key)
+        if entry is None:
+            raise InvalidArgumentError(f'key "{key}" not found in "{application}" application config or charm settings.')
+        value = entry.get("value")
+        click.echo(_plain(value))
+        return
+    emit(doc, fmt, output=output)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@cli.command("add-unit")
+@model_option
+@click.argument("application")
+@click.option("-n", "--num-units", default=1, type=int, show_default=True)
+@click.option("--to", default=None, metavar="MACHINE[,MACHINE...]", help="Placement directives.")
+@click.option("--attach-storage", default=None, hidden=True)
+def add_unit(model: str | None, application: str, num_units: int, to: str | None,
+             attach_storage: str | None) -> None:
+    """Add units to an application (each on a new machine unless --to says otherwise)."""
+    if num_units < 1:
+        raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
+    sess = Session(model)
+    placement = [d for d in (to or "").split(",") if d.strip()]
+    sess.client().add_units(sess.model, application, num_units, placement)
+
+
+@cli.command("remove-unit")
+@model_option
+@click.argument("units", nargs=-1, required=True)
+@click.option("--no-prompt", is_flag=True, help="Accepted; pyjuju never prompts.")
+@click.option("--force", is_flag=True, hidden=True)
+@click.option("--no-wait", is_flag=True, hidden=True)
+@click.option("--destroy-storage", is_flag=True, hidden=True)
+@click.option("--num-units", default=None, type=int, hidden=True)
+def remove_unit(model: str | None, units: tuple[str, ...], no_prompt: bool, force: bool, no_wait: bool,
+                destroy_storage: bool, num_units: int | None) -> None:
+    """Remove units: each runs its stop and remove hooks, then its machine goes if it was made for it."""
+    for u in units:
+        if not is_valid_unit_name(u):
+            raise InvalidArgumentError(f'invalid unit name "{u}"', usage=True)
+    sess = Session(model)
+    for u in units:
+        for note in sess.client().remove_unit(sess.model, u):
+            info(note)
+
+
+@cli.command("remove-application")
+@model_option
+@click.argument("applications", nargs=-1, required=True)
+@click.option("--no-prompt", is_flag=True, help="Accepted; pyjuju never prompts.")
+@click.option("--force", is_flag=True, hidden=True)
+@click.option("--no-wait", is_flag=True, hidden=True)
+@click.option("--destroy-storage", is_flag=True, hidden=True)
+def remove_application(model: str | None, applications: tuple[str, ...], no_prompt: bool, force: bool,
+                       no_wait: bool, destroy_storage: bool) -> None:
+    """Remove applications with all their units."""
+    sess = Session(model)
+    for app in applications:
+        for note in sess.client().remove_application(sess.model, app):
+            info(note)
+
+
+@cli.command("resolved")
+@model_option
+@click.argument("units", nargs=-1)
+@click.option("--no-retry", is_flag=True, help="Mark the failed hook done without running it again.")
+@click.option("--all", "all_", is_flag=True, help="Resolve every unit in error.")
+def resolved(model: str | None, units: tuple[str, ...], no_retry: bool, all_: bool) -> None:
+    """Clear a unit's hook error: re-run the failed hook, or skip it with --no-retry."""
+    sess = Session(model)
+    client = sess.client()
+    targets = list(units)
+    if all_:
+        if targets:
+            raise InvalidArgumentError("specify unit or --all option, not both", usage=True)
+        targets = [
+            name
+            for app in client.status(sess.model)["applications"].values()
+            for name, u in (app.get("units") or {}).items()
+            if u.get("workload-status", {}).get("current") == "error"
+        ]
+    elif not targets:
+        raise InvalidArgumentError("no unit specified", usage=True)
+    for u in targets:
+        client.resolved(sess.model, u, retry=not no_retry)
+
+
+cli.add_command(resolved, "resolve")

@@ -1,0 +1,244 @@
+"""bootstrap, destroy-controller, controllers, kill-controller."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ...core.errors import (
+    AlreadyExistsError,
+    ConnectionFailedError,
+    InvalidArgumentError,
+    ProviderError,
+)
+from ..app import Session, cli, emit, format_option, info
+from ..clientstore import ClientStore
+
+CLOUDS = {"local": "local", "localhost": "local"}
+PROVIDER_KEYS = {"network"}
+
+
+@cli.command()
+@click.argument("cloud", required=False, default="local")
+@click.argument("controller_name", required=False)
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE",
+              help="Controller or default-model config; `network=netns|loopback|auto` picks local networking.")
+@click.option("--no-switch", is_flag=True, help="Do not switch to the new controller.")
+@click.option("--bootstrap-base", default=None, hidden=True)
+@click.option("--bootstrap-constraints", multiple=True, hidden=True)
+@click.option("--constraints", multiple=True, hidden=True)
+@click.option("--model-default", multiple=True, metavar="KEY=VALUE", help="Config for every model.")
+def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], no_switch: bool,
+              bootstrap_base: str | None, bootstrap_constraints: tuple[str, ...],
+              constraints: tuple[str, ...], model_default: tuple[str, ...]) -> None:
+    """Start a controller on CLOUD (only `local` so far) and add a `default` model.
+
+    \b
+    The local controller is a background process on this host; every machine
+    it makes is a directory plus an agent process (in its own network
+    namespace when running as root).
+    """
+    cloud_name, _, region = cloud.partition("/")
+    if cloud_name not in CLOUDS:
+        raise InvalidArgumentError(f'unknown cloud "{cloud_name}": the only cloud so far is "local"')
+    name = controller_name or cloud_name
+    store = ClientStore()
+    if name in store.controllers():
+        raise AlreadyExistsError(f'controller "{name}" already exists')
+    settings = _pairs(config) | {}
+    model_cfg = {k: v for k, v in settings.items() if k not in PROVIDER_KEYS}
+    model_cfg.update(_pairs(model_default))
+    data_dir = store.root / "controllers" / name
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    os.chmod(data_dir, 0o700)
+    token = secrets.token_urlsafe(32)
+    ctl_uuid = str(uuid.uuid4())
+    cfg = {
+        "name": name,
+        "uuid": ctl_uuid,
+        "cloud": "local",
+        "region": region or "localhost",
+        "network": settings.get("network", "auto"),
+        "admin_token_hash": hashlib.sha256(token.encode()).hexdigest(),
+        "initial_models": ["controller", "default"],
+        "model_config": model_cfg,
+    }
+    (data_dir / "controller.json").write_text(json.dumps(cfg, indent=1))
+    info(f'Creating controller "{name}" on {cloud_name}/{cfg["region"]}')
+    log = open(data_dir / "controller.out", "ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pyjuju.cmd.controller", "--data-dir", str(data_dir)],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    log.close()
+    api = _wait_for_api(data_dir, proc)
+    info_doc = {
+        "uuid": ctl_uuid,
+        "api-endpoints": [f"http://{api['addresses'][0]}"],
+        "agent-endpoints": [f"http://{a}" for a in api["addresses"]],
+        "cloud": "local",
+        "region": cfg["region"],
+        "data-dir": str(data_dir),
+        "pid": api["pid"],
+    }
+    store.add_controller(name, info_doc, token, switch=not no_switch)
+    store.set_current_model(name, "admin/default")
+    info(f"Bootstrap complete, controller \"{name}\" is now available (API {info_doc['api-endpoints'][0]})")
+    info('Current model is "default". Deploy with: pyjuju deploy <charm path>')
+
+
+def _pairs(items: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            path = Path(item)
+            if path.is_file():
+                import yaml
+
+                out.update(yaml.safe_load(path.read_text()) or {})
+                continue
+            raise InvalidArgumentError(f'expected "key=value", got "{item}"', usage=True)
+        k, _, v = item.partition("=")
+        out[k] = v
+    return out
+
+
+def _wait_for_api(data_dir: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    api_file = data_dir / "api.json"
+    while time.monotonic() < deadline:
+        if api_file.exists():
+            return json.loads(api_file.read_text())
+        if proc.poll() is not None:
+            tail = _tail(data_dir / "controller.log") or _tail(data_dir / "controller.out")
+            raise ProviderError(f"controller failed to start:\n{tail}")
+        time.sleep(0.05)
+    proc.kill()
+    raise ProviderError(f"controller did not start within {timeout:.0f}s; see {data_dir / 'controller.log'}")
+
+
+def _tail(path: Path, n: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+    except FileNotFoundError:
+        return ""
+
+
+@cli.command("destroy-controller")
+@click.argument("controller_name")
+@click.option("--no-prompt", is_flag=True, help="Do not ask for confirmation (pyjuju never asks).")
+@click.option("--destroy-all-models", is_flag=True, help="Accepted for Juju compatibility.")
+@click.option("--destroy-storage", is_flag=True, help="Accepted for Juju compatibility.")
+@click.option("--force", is_flag=True, help="Remove local records even if the controller is unreachable.")
+def destroy_controller(controller_name: str, no_prompt: bool, destroy_all_models: bool,
+                       destroy_storage: bool, force: bool) -> None:
+    """Destroy a controller: every machine, process, namespace and file it made."""
+    sess = Session()
+    name, ctl = sess.store.controller(controller_name)
+    info(f'Destroying controller "{name}"')
+    data_dir = Path(ctl.get("data-dir", ""))
+    pid = int(ctl.get("pid") or 0)
+    try:
+        sess.client(name).destroy_controller()
+    except ConnectionFailedError:
+        info("controller is not responding; cleaning up locally")
+        _local_cleanup(data_dir, pid)
+    _wait_exit(pid)
+    if data_dir.is_dir():
+        shutil.rmtree(data_dir, ignore_errors=True)
+    sess.store.remove_controller(name)
+    info(f'Controller "{name}" destroyed')
+
+
+@cli.command("kill-controller")
+@click.argument("controller_name")
+@click.option("--no-prompt", is_flag=True)
+@click.option("-t", "--timeout", default=None, hidden=True)
+def kill_controller(controller_name: str, no_prompt: bool, timeout: str | None) -> None:
+    """Forcibly destroy a controller without asking it: kill it and clean up locally."""
+    store = ClientStore()
+    name, ctl = store.controller(controller_name)
+    data_dir = Path(ctl.get("data-dir", ""))
+    _local_cleanup(data_dir, int(ctl.get("pid") or 0))
+    shutil.rmtree(data_dir, ignore_errors=True)
+    store.remove_controller(name)
+    info(f'Controller "{name}" killed')
+
+
+def _local_cleanup(data_dir: Path, pid: int) -> None:
+    if pid > 0:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        _wait_exit(pid)
+    if (data_dir / "controller.json").exists():
+        subprocess.run([sys.executable, "-m", "pyjuju.cmd.controller", "--data-dir", str(data_dir), "--destroy"],
+                       check=False)
+
+
+def _wait_exit(pid: int, timeout: float = 20) -> None:
+    if pid <= 0:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        try:  # our own child when bootstrap ran in this process: reap it
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@cli.command()
+@format_option("tabular", ("tabular", "json", "yaml"))
+def controllers(fmt: str, output: str | None) -> None:
+    """List the controllers this client knows."""
+    store = ClientStore()
+    current = store.current_controller()
+    doc: dict[str, Any] = {"controllers": {}, "current-controller": current or ""}
+    for name, ctl in store.controllers().items():
+        doc["controllers"][name] = {
+            "uuid": ctl.get("uuid", ""),
+            "api-endpoints": ctl.get("api-endpoints", []),
+            "ca-cert": "",
+            "cloud": ctl.get("cloud", "local"),
+            "region": ctl.get("region", "localhost"),
+            "user": "admin",
+            "access": "superuser",
+            "current-model": (store.current_model(name) or "").rpartition("/")[2],
+        }
+
+    def tabular(d: dict[str, Any]) -> str:
+        from ..render.tables import Table
+
+        t = Table(["Controller", "Model", "User", "Access", "Cloud/Region", "Endpoint"])
+        for name, c in d["controllers"].items():
+            mark = "*" if name == d["current-controller"] else ""
+            t.add_row(name + mark, c["current-model"], c["user"], c["access"],
+                      f"{c['cloud']}/{c['region']}", (c["api-endpoints"] or [""])[0])
+        return t.render()
+
+    emit(doc, fmt, tabular, output=output)

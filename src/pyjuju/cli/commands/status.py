@@ -1,0 +1,107 @@
+"""status, machines, show-unit."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from ...core import timefmt
+from ...core.duration import parse_duration
+from ..app import Session, cli, emit, format_option, model_option
+from ..render.formats import localize_times
+from ..render.machines import machines_tabular
+from ..render.status import status_short, status_tabular, strip_tabular_keys
+
+STATUS_FORMATS = ("tabular", "json", "yaml", "short", "line", "oneline")
+
+
+@cli.command()
+@model_option
+@click.argument("selectors", nargs=-1)
+@format_option("tabular", STATUS_FORMATS)
+@click.option("--relations", "--integrations", "relations", is_flag=True, help="Show the relations section.")
+@click.option("--storage", is_flag=True, help="Show the storage section.")
+@click.option("--utc", is_flag=True, help="Show times in UTC.")
+@click.option("--watch", default=None, metavar="INTERVAL", help="Redraw every INTERVAL (e.g. 2s).")
+@click.option("--color/--no-color", default=False, hidden=True)
+@click.option("--retry-count", default=None, hidden=True)
+@click.option("--retry-delay", default=None, hidden=True)
+def status(model: str | None, selectors: tuple[str, ...], fmt: str, output: str | None, relations: bool,
+           storage: bool, utc: bool, watch: str | None, color: bool, retry_count: str | None,
+           retry_delay: str | None) -> None:
+    """Show the model: applications, units, machines (Juju's tabular layout, or --format json|yaml)."""
+    sess = Session(model)
+    client = sess.client()
+    interval = parse_duration(watch) if watch else None
+    while True:
+        doc = client.status(sess.model)
+        doc = _select(doc, selectors)
+        doc["controller"] = {"timestamp": timefmt.juju_timestamp(utc=utc)}
+        doc = localize_times(doc, utc=utc)
+
+        def tabular(d: dict[str, Any]) -> str:
+            return status_tabular(d, relations=relations, storage=storage)
+
+        out = doc if fmt not in ("json", "yaml") else strip_tabular_keys(doc)
+        if interval:
+            click.clear()
+        emit(out, fmt, tabular, output=output,
+             extra={"short": status_short, "line": status_short, "oneline": status_short})
+        if not interval:
+            return
+        time.sleep(interval)
+
+
+def _select(doc: dict[str, Any], selectors: tuple[str, ...]) -> dict[str, Any]:
+    """Keep only the applications, units and machines named by the selectors."""
+    if not selectors:
+        return doc
+    import fnmatch
+
+    apps: dict[str, Any] = {}
+    machines: set[str] = set()
+    for name, app in doc["applications"].items():
+        units = app.get("units") or {}
+        if any(fnmatch.fnmatch(name, s) for s in selectors):
+            apps[name] = app
+        else:
+            kept = {u: v for u, v in units.items() if any(fnmatch.fnmatch(u, s) for s in selectors)
+                    or v.get("machine") in selectors}
+            if kept:
+                apps[name] = {**app, "units": kept}
+        for u in (apps.get(name) or {}).get("units", {}).values():
+            if u.get("machine"):
+                machines.add(u["machine"])
+    machines |= {m for m in doc["machines"] if m in selectors}
+    return {**doc, "applications": apps, "machines": {k: v for k, v in doc["machines"].items() if k in machines}}
+
+
+@cli.command()
+@model_option
+@format_option("tabular", ("tabular", "json", "yaml"))
+@click.option("--utc", is_flag=True)
+def machines(model: str | None, fmt: str, output: str | None, utc: bool) -> None:
+    """List the model's machines."""
+    sess = Session(model)
+    doc = localize_times(sess.client().machines(sess.model), utc=utc)
+    emit(doc, fmt, machines_tabular, output=output)
+
+
+cli.add_command(machines, "list-machines")
+
+
+@cli.command("show-unit")
+@model_option
+@click.argument("units", nargs=-1, required=True)
+@format_option("yaml", ("yaml", "json"))
+@click.option("--app", is_flag=True, hidden=True)
+@click.option("--endpoint", default=None, hidden=True)
+@click.option("--related-unit", default=None, hidden=True)
+def show_unit(model: str | None, units: tuple[str, ...], fmt: str, output: str | None, app: bool,
+              endpoint: str | None, related_unit: str | None) -> None:
+    """Show a unit's details: charm, leadership, opened ports, relation data."""
+    sess = Session(model)
+    doc = {u: sess.client().show_unit(sess.model, u) for u in units}
+    emit(doc, fmt, output=output)

@@ -1,0 +1,56 @@
+"""Resolving ``[controller:][user/]model`` and connecting to the right controller."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..client import Client
+from ..core.errors import ModelNotFoundError
+from .clientstore import ClientStore
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Target:
+    controller: str
+    model: str
+    """Owner-qualified model name, e.g. ``admin/default``."""
+
+    @property
+    def short_model(self) -> str:
+        return self.model.rpartition("/")[2]
+
+
+def split_model_ref(ref: str) -> tuple[str | None, str]:
+    controller, sep, model = ref.partition(":")
+    if not sep:
+        return None, ref
+    return controller or None, model
+
+
+def qualify(model: str) -> str:
+    return model if "/" in model else f"admin/{model}"
+
+
+def resolve(store: ClientStore, model_ref: str | None) -> Target:
+    controller: str | None = None
+    model: str | None = None
+    if model_ref:
+        controller, model = split_model_ref(model_ref)
+    controller, _ = store.controller(controller)
+    if not model:
+        model = store.current_model(controller)
+        if not model:
+            raise ModelNotFoundError(
+                f'No current model for controller {controller}.\n\nUse "pyjuju switch" to select a model, '
+                'or "pyjuju add-model" to create one.'
+            )
+    return Target(controller, qualify(model))
+
+
+def connect(store: ClientStore, controller: str) -> Client:
+    _, info = store.controller(controller)
+    endpoints = info.get("api-endpoints") or []
+    url = endpoints[0] if endpoints else ""
+    if not url.startswith("http"):
+        url = f"http://{url}"
+    return Client(url, store.token(controller))

@@ -1,0 +1,8 @@
+"""Assemble the CLI: importing the command modules registers their commands."""
+
+from __future__ import annotations
+
+from .app import cli
+from .commands import apps, controllers, deploy, logs, models, status  # noqa: F401
+
+__all__ = ["cli"]

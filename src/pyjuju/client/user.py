@@ -1,0 +1,170 @@
+"""The synchronous user client (used by the CLI)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..wire import (
+    AddModelParams,
+    AddUnitsParams,
+    ConfigParams,
+    DeployParams,
+    DestroyModelParams,
+    ModelConfigParams,
+    ResolvedParams,
+)
+from ._errors import connection_failed, raise_for
+
+
+class Client:
+    def __init__(self, base_url: str, token: str, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport -----------------------------------------------------------
+    def _call(self, method: str, path: str, *, body: Any = None, content: bytes | None = None,
+              params: Any = None) -> Any:
+        try:
+            if content is not None:
+                resp = self._http.request(method, path, content=content, params=params,
+                                          headers={"Content-Type": "application/zip"})
+            else:
+                resp = self._http.request(method, path, json=body, params=params)
+        except httpx.TransportError as e:
+            raise connection_failed(self.base_url, e) from None
+        raise_for(resp)
+        return resp.json()
+
+    @staticmethod
+    def _m(model: str) -> str:
+        """``owner/name`` travels as ``owner:name``: a path segment cannot hold a slash."""
+        return quote(model.replace("/", ":"), safe=":")
+
+    # -- controller and models -------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/api/health")
+
+    def controller(self) -> dict[str, Any]:
+        return self._call("GET", "/api/controller")
+
+    def destroy_controller(self) -> None:
+        self._call("POST", "/api/controller/destroy")
+
+    def models(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/models")
+
+    def add_model(self, name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/api/models", body=AddModelParams(name=name, config=config or {}).model_dump())
+
+    def show_model(self, model: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}")
+
+    def destroy_model(self, model: str, force: bool = False) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/destroy",
+                          body=DestroyModelParams(force=force).model_dump())
+
+    def model_config(self, model: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/config")
+
+    def set_model_config(self, model: str, values: dict[str, Any], reset: list[str]) -> None:
+        self._call("PATCH", f"/api/models/{self._m(model)}/config",
+                   body=ModelConfigParams(values=values, reset=reset).model_dump())
+
+    def status(self, model: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/status")
+
+    def changes(self, model: str, since: int, wait: float = 0) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/changes",
+                          params={"since": since, "wait": wait})
+
+    def machines(self, model: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/machines")
+
+    # -- charms and applications ---------------------------------------------
+    def upload_charm(self, model: str, archive: bytes) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/charms", content=archive)
+
+    def deploy(self, model: str, params: DeployParams) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/applications", body=params.model_dump())
+
+    def remove_application(self, model: str, application: str) -> list[str]:
+        return self._call("DELETE", f"/api/models/{self._m(model)}/applications/{application}")["notes"]
+
+    def add_units(self, model: str, application: str, num_units: int, placement: list[str]) -> list[str]:
+        body = AddUnitsParams(num_units=num_units, placement=placement).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/units", body=body)["units"]
+
+    def get_config(self, model: str, application: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/applications/{application}/config")
+
+    def set_config(self, model: str, application: str, *, strings: dict[str, str] | None = None,
+                   values: dict[str, Any] | None = None, reset: list[str] | None = None) -> bool:
+        body = ConfigParams(strings=strings or {}, values=values or {}, reset=reset or []).model_dump()
+        return bool(self._call("PATCH", f"/api/models/{self._m(model)}/applications/{application}/config",
+                               body=body)["changed"])
+
+    # -- units ----------------------------------------------------------------
+    @staticmethod
+    def _u(unit: str) -> str:
+        app, _, num = unit.rpartition("/")
+        return f"{app}/{num}"
+
+    def remove_unit(self, model: str, unit: str) -> list[str]:
+        return self._call("DELETE", f"/api/models/{self._m(model)}/units/{self._u(unit)}")["notes"]
+
+    def show_unit(self, model: str, unit: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/units/{self._u(unit)}")
+
+    def resolved(self, model: str, unit: str, retry: bool = True) -> None:
+        self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/resolved",
+                   body=ResolvedParams(retry=retry).model_dump())
+
+    # -- logs -----------------------------------------------------------------
+    def logs(self, model: str, *, after: int = 0, lines: int | None = None, include: list[str] = (),  # type: ignore[assignment]
+             exclude: list[str] = (), level: str | None = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
+        params: dict[str, Any] = {"after": after, "include": list(include), "exclude": list(exclude)}
+        if lines is not None:
+            params["lines"] = lines
+        if level:
+            params["level"] = level
+        return self._call("GET", f"/api/models/{self._m(model)}/logs", params=params)
+
+    def stream_logs(self, model: str, *, after: int = 0, include: list[str] = (),  # type: ignore[assignment]
+                    exclude: list[str] = (), level: str | None = None) -> Iterator[dict[str, Any]]:
+        """Yield new log records as the controller stores them (blocks)."""
+        from urllib.parse import urlencode
+
+        from websockets.sync.client import connect
+
+        q: list[tuple[str, Any]] = [("after", after)]
+        q += [("include", i) for i in include] + [("exclude", e) for e in exclude]
+        if level:
+            q.append(("level", level))
+        url = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
+        url += f"/api/models/{self._m(model)}/logs/stream?{urlencode(q)}"
+        try:
+            ws = connect(url, additional_headers={"Authorization": f"Bearer {self.token}"})
+        except OSError as e:
+            raise connection_failed(self.base_url, e) from None
+        with ws:
+            for raw in ws:
+                yield from json.loads(raw)

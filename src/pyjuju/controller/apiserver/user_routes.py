@@ -1,0 +1,192 @@
+"""User-facing routes: models, charms, applications, units, machines, status."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from ...core import timefmt
+from ...core.errors import UnitNotFoundError
+from ...core.names import UnitName
+from ...wire import (
+    AddModelParams,
+    AddUnitsParams,
+    ConfigParams,
+    DeployParams,
+    DestroyModelParams,
+    ModelConfigParams,
+    ResolvedParams,
+)
+from ..services import applications as apps
+from ..services import charms, models
+from ..services.base import Services
+from ..services.status import build_status, machine_doc, show_unit
+from .deps import services, user
+
+router = APIRouter(prefix="/api", dependencies=[Depends(user)])
+
+
+@router.get("/controller")
+async def controller_info(svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"name": svc.controller_name, "uuid": svc.controller_uuid, "cloud": svc.cloud, "region": svc.region}
+
+
+@router.post("/controller/destroy")
+async def destroy_controller(request: Request) -> dict[str, str]:
+    await request.app.state.destroy()
+    return {"status": "destroyed"}
+
+
+@router.get("/models")
+async def list_models(svc: Services = Depends(services)) -> list[dict[str, Any]]:
+    with svc.store.read() as tx:
+        return [models.model_summary(svc, tx, m) for m in tx.models() if m.life != "dead"]
+
+
+@router.post("/models")
+async def add_model(p: AddModelParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    row = models.add_model(svc, p.name, p.config)
+    with svc.store.read() as tx:
+        return models.model_summary(svc, tx, row)
+
+
+@router.get("/models/{model}")
+async def show_model(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        return models.show_model(svc, tx, models.resolve_model(tx, model))
+
+
+@router.post("/models/{model}/destroy")
+async def destroy_model(model: str, p: DestroyModelParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.write() as tx:
+        m = models.resolve_model(tx, model)
+        tx.update_model(
+            m.uuid,
+            life="dying",
+            status={"current": "destroying", "since": timefmt.now_iso(), "force": p.force},
+        )
+    with svc.store.read() as tx:
+        app_names = [a.name for a in tx.applications(m.uuid)]
+    for name in app_names:
+        apps.remove_application(svc, m.uuid, name)
+    return {"model-uuid": m.uuid}
+
+
+@router.get("/models/{model}/config")
+async def get_model_config(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        return models.model_config(tx, models.resolve_model(tx, model))
+
+
+@router.patch("/models/{model}/config")
+async def set_model_config(model: str, p: ModelConfigParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    models.set_model_config(svc, model, p.values, p.reset)
+    return {}
+
+
+@router.get("/models/{model}/status")
+async def status(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        return build_status(svc, tx, models.resolve_model(tx, model))
+
+
+@router.get("/models/{model}/changes")
+async def changes(model: str, since: int = 0, wait: float = 0, svc: Services = Depends(services)) -> dict[str, Any]:
+    """The change stream: ``(revision, kind, key)`` after ``since``; ``wait`` long-polls."""
+    with svc.store.read() as tx:
+        m = models.resolve_model(tx, model)
+        rows = tx.changes_since(m.uuid, since)
+        rev = m.revision
+    if not rows and wait > 0:
+        with svc.hub.subscribe(m.uuid) as q:
+            try:
+                await asyncio.wait_for(q.get(), min(wait, 60))
+            except TimeoutError:
+                pass
+        with svc.store.read() as tx:
+            rows = tx.changes_since(m.uuid, since)
+            rev = models.resolve_model(tx, model).revision
+    return {"revision": rev, "changes": [{"revision": r, "kind": k, "key": key} for r, k, key in rows]}
+
+
+@router.post("/models/{model}/charms")
+async def upload_charm(model: str, request: Request, svc: Services = Depends(services)) -> dict[str, Any]:
+    data = await request.body()
+    row = charms.add_charm(svc, model, data)
+    return {"url": row.url, "name": row.name, "revision": row.revision, "sha256": row.sha256}
+
+
+@router.post("/models/{model}/applications")
+async def deploy(model: str, p: DeployParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    row = apps.deploy(
+        svc,
+        model,
+        application=p.application,
+        charm_url=p.charm_url,
+        num_units=p.num_units,
+        config=p.config,
+        config_strings=p.config_strings,
+        directives=p.placement,
+        constraints=p.constraints,
+    )
+    return {"application": row.name, "charm-url": row.charm_url}
+
+
+@router.delete("/models/{model}/applications/{application}")
+async def remove_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"notes": apps.remove_application(svc, model, application)}
+
+
+@router.post("/models/{model}/applications/{application}/units")
+async def add_units(
+    model: str, application: str, p: AddUnitsParams, svc: Services = Depends(services)
+) -> dict[str, Any]:
+    return {"units": apps.add_units(svc, model, application, p.num_units, p.placement)}
+
+
+@router.get("/models/{model}/applications/{application}/config")
+async def get_config(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    return apps.get_config(svc, model, application)
+
+
+@router.patch("/models/{model}/applications/{application}/config")
+async def set_config(
+    model: str, application: str, p: ConfigParams, svc: Services = Depends(services)
+) -> dict[str, Any]:
+    changed = apps.set_config(svc, model, application, strings=p.strings, values=p.values, reset=p.reset)
+    return {"changed": changed}
+
+
+@router.delete("/models/{model}/units/{application}/{number}")
+async def remove_unit(model: str, application: str, number: int, svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"notes": apps.remove_units(svc, model, [f"{application}/{number}"])}
+
+
+@router.get("/models/{model}/units/{application}/{number}")
+async def get_unit(model: str, application: str, number: int, svc: Services = Depends(services)) -> dict[str, Any]:
+    name = str(UnitName(application, number))
+    with svc.store.read() as tx:
+        m = models.resolve_model(tx, model)
+        u = tx.unit(m.uuid, name)
+        if u is None:
+            raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
+        return show_unit(tx, m, u)
+
+
+@router.post("/models/{model}/units/{application}/{number}/resolved")
+async def resolved(
+    model: str, application: str, number: int, p: ResolvedParams, svc: Services = Depends(services)
+) -> dict[str, Any]:
+    apps.resolved(svc, model, [f"{application}/{number}"], p.retry)
+    return {}
+
+
+@router.get("/models/{model}/machines")
+async def machines(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        m = models.resolve_model(tx, model)
+        return {"model": m.name, "machines": {mm.id: machine_doc(mm) for mm in tx.machines(m.uuid)}}
+
+

@@ -1,0 +1,222 @@
+"""What machine agents report and commit, with per-machine authorisation.
+
+A machine's credential may act only on the units assigned to that machine
+(and on their subordinates): every function here first checks that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core import timefmt
+from ...core.errors import ForbiddenError, NotLeaderError, UnitNotFoundError
+from ...core.ports import PortRange
+from ...store import ModelRow, UnitRow, WriteTx
+from ...wire import AgentStatusParams, HookCommitParams
+from .applications import finish_unit_removal
+from .base import Services
+
+
+def _own_unit(tx: Any, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
+    u = tx.unit(m.uuid, unit)
+    if u is None:
+        raise UnitNotFoundError(f'unit "{unit}" not found', unit=unit)
+    if u.machine_id != machine_id:
+        raise ForbiddenError(f'machine {machine_id} may not act for unit "{unit}"', unit=unit)
+    return u
+
+
+def set_machine_status(
+    svc: Services, model_uuid: str, machine_id: str, status: str, message: str = ""
+) -> None:
+    with svc.store.write() as tx:
+        mm = tx.machine(model_uuid, machine_id)
+        if mm is None:
+            return
+        if mm.agent_status.get("current") != status or mm.agent_status.get("message") != message:
+            tx.update_machine(
+                model_uuid,
+                machine_id,
+                kind="machine-status",
+                agent_status={"current": status, "message": message, "since": timefmt.now_iso()},
+            )
+
+
+def set_unit_status(svc: Services, m: ModelRow, machine_id: str, unit: str, p: AgentStatusParams) -> None:
+    now = timefmt.now_iso()
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        fields: dict[str, Any] = {}
+        only_status = True
+        if p.agent is not None:
+            fields["agent_status"] = {
+                "current": p.agent.status,
+                "message": p.agent.message,
+                "data": p.agent.data,
+                "since": now,
+            }
+            if p.agent.status != "error" and u.resolved:
+                fields["resolved"] = ""
+                only_status = False
+        if p.workload is not None:
+            fields["workload_status"] = {
+                "current": p.workload.status,
+                "message": p.workload.message,
+                "data": p.workload.data,
+                "since": now,
+            }
+        if p.mark_status_set:
+            fields["status_ever_set"] = True
+        if p.workload_version is not None:
+            fields["workload_version"] = p.workload_version
+        if p.application is not None:
+            app = tx.application(m.uuid, u.application)
+            if app is None or app.leader != unit:
+                raise NotLeaderError("this unit is not the leader", unit=unit)
+            tx.update_application(
+                m.uuid,
+                u.application,
+                kind="application-status",
+                status={"current": p.application.status, "message": p.application.message,
+                        "data": p.application.data, "since": now},
+            )
+        if fields:
+            tx.update_unit(m.uuid, unit, kind="unit-status" if only_status else "unit", **fields)
+
+
+def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookCommitParams) -> bool:
+    """Apply one hook's buffered writes atomically; a repeated ``commit_id`` is a no-op."""
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        if u.commit_id == p.commit_id:
+            return False
+        fields: dict[str, Any] = {"commit_id": p.commit_id}
+        if p.ports:
+            fields["opened_ports"] = _apply_ports(u.opened_ports, p)
+        if p.state_set or p.state_delete:
+            state = dict(u.state)
+            for k in p.state_delete:
+                state.pop(k, None)
+            state.update(p.state_set)
+            fields["state"] = state
+        tx.update_unit(m.uuid, unit, **fields)
+    return True
+
+
+def _apply_ports(current: list[dict[str, Any]], p: HookCommitParams) -> list[dict[str, Any]]:
+    ports: dict[str, set[str] | None] = {}
+    for entry in current:
+        eps = entry.get("endpoints")
+        ports[entry["range"]] = None if eps is None else set(eps)
+    for ch in p.ports:
+        rng = str(PortRange(ch.protocol, ch.from_port, ch.to_port))
+        if ch.action == "open":
+            if ch.endpoints is None or ports.get(rng, set()) is None:
+                ports[rng] = None
+            else:
+                ports.setdefault(rng, set())
+                ports[rng] |= set(ch.endpoints)  # type: ignore[operator]
+        else:
+            if ch.endpoints is None or ports.get(rng) is None:
+                ports.pop(rng, None)
+            else:
+                ports[rng] -= set(ch.endpoints)  # type: ignore[operator]
+                if not ports[rng]:
+                    ports.pop(rng)
+    out = [
+        {"range": r, "endpoints": None if e is None else sorted(e)}
+        for r, e in ports.items()
+    ]
+    return sorted(out, key=lambda x: PortRange.parse(x["range"]))
+
+
+def set_leader_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, values: dict[str, str]) -> None:
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        app = tx.application(m.uuid, u.application)
+        if app is None or app.leader != unit:
+            raise NotLeaderError(
+                "cannot write leadership settings: cannot write settings: not the leader", unit=unit
+            )
+        settings = dict(app.leader_settings)
+        for k, v in values.items():
+            if v == "":
+                settings.pop(k, None)
+            else:
+                settings[k] = v
+        if settings != app.leader_settings:
+            tx.update_application(
+                m.uuid,
+                u.application,
+                leader_settings=settings,
+                leader_settings_version=app.leader_settings_version + 1,
+            )
+
+
+def unit_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, str]:
+    with svc.store.read() as tx:
+        return dict(_own_unit(tx, m, machine_id, unit).state)
+
+
+def status_for_tools(
+    svc: Services, m: ModelRow, machine_id: str, unit: str, application: bool
+) -> dict[str, Any]:
+    """What ``status-get`` needs: the unit's status, or the app's plus its units'."""
+    from .status import derived_app_status, unit_display_status
+
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        if not application:
+            return {"unit": _status_triplet(u.workload_status)}
+        app = tx.application(m.uuid, u.application)
+        if app is None or app.leader != unit:
+            raise NotLeaderError("finding application status: this unit is not the leader", unit=unit)
+        units = tx.units(m.uuid, application=u.application)
+        app_status = app.status or derived_app_status(units)
+        return {
+            "application": _status_triplet(app_status),
+            "units": {x.name: _status_triplet(unit_display_status(x)[0]) for x in units},
+        }
+
+
+def _status_triplet(s: dict[str, Any]) -> dict[str, Any]:
+    return {"status": s.get("current", "unknown"), "message": s.get("message", ""), "data": s.get("data") or {}}
+
+
+def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        units = {}
+        for x in tx.units(m.uuid, application=u.application):
+            status = "dying" if x.life != "alive" else x.workload_status.get("current", "unknown")
+            units[x.name] = {"status": status, "since": timefmt.goal_state_since(x.workload_status["since"])}
+        return {"units": units, "relations": {}}
+
+
+def unit_dead(svc: Services, m: ModelRow, machine_id: str, unit: str) -> None:
+    with svc.store.write() as tx:
+        _own_unit(tx, m, machine_id, unit)
+        finish_unit_removal(tx, m.uuid, unit)
+
+
+def add_logs(svc: Services, m: ModelRow, records: list[dict[str, Any]]) -> None:
+    rows = [
+        {
+            "model_uuid": m.uuid,
+            "time": r["time"],
+            "entity": r["entity"],
+            "level": r["level"],
+            "module": r["module"],
+            "location": r.get("location", ""),
+            "message": r["message"],
+        }
+        for r in records
+    ]
+    with svc.store.write() as tx:
+        tx.add_logs(rows)
+    svc.hub.publish_logs(m.uuid)
+
+
+def remove_dead_machine(tx: WriteTx, model_uuid: str, machine_id: str) -> None:
+    tx.remove_machine(model_uuid, machine_id)
+    tx.remove_credentials("machine", machine_id, model_uuid)

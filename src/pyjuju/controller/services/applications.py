@@ -1,0 +1,342 @@
+"""Applications and units: deploy, scale, configure, remove, resolve, leadership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core import timefmt
+from ...core.errors import (
+    AlreadyExistsError,
+    ApplicationNotFoundError,
+    ConfigError,
+    InvalidArgumentError,
+    UnitNotFoundError,
+)
+from ...core.names import UnitName, validate_application_name
+from ...store import ApplicationRow, MachineRow, ModelRow, UnitRow, WriteTx
+from .. import placement
+from .base import Services
+from .charms import config_schema, get_charm
+from .models import resolve_model
+
+
+def deploy(
+    svc: Services,
+    model_ref: str,
+    *,
+    application: str,
+    charm_url: str,
+    num_units: int,
+    config: dict[str, Any],
+    config_strings: dict[str, str],
+    directives: list[str],
+    constraints: str = "",
+) -> ApplicationRow:
+    validate_application_name(application)
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        if tx.application(m.uuid, application) is not None:
+            raise AlreadyExistsError(
+                f'cannot add application "{application}": application already exists',
+                application=application,
+            )
+        charm = get_charm(tx, m.uuid, charm_url)
+        schema = config_schema(charm)
+        user = schema.validate(config)
+        for key, text in config_strings.items():
+            user[key] = schema.parse_string(key, text)
+        user = {k: v for k, v in user.items() if v is not None}
+        subordinate = bool(charm.metadata.get("subordinate"))
+        if subordinate and num_units:
+            num_units = 0  # subordinate units are created by relations, not by deploy
+        row = ApplicationRow(
+            model_uuid=m.uuid,
+            name=application,
+            charm_url=charm.url,
+            life="alive",
+            subordinate=subordinate,
+            config=user,
+            config_version=1,
+            charm_version=1,
+            leader=None,
+            leader_settings={},
+            leader_settings_version=0,
+            status=None,
+            exposed=False,
+            next_unit=0,
+            constraints=constraints,
+            created=timefmt.now_iso(),
+        )
+        tx.add_application(row)
+        _add_units(svc, tx, m, row, num_units, directives)
+    return row
+
+
+def add_units(svc: Services, model_ref: str, application: str, count: int, directives: list[str]) -> list[str]:
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        app = _alive_app(tx, m, application)
+        if app.subordinate:
+            raise InvalidArgumentError(
+                f'cannot add unit to application "{application}": application is subordinate',
+                application=application,
+            )
+        return _add_units(svc, tx, m, app, count, directives)
+
+
+def _add_units(
+    svc: Services, tx: WriteTx, m: ModelRow, app: ApplicationRow, count: int, directives: list[str]
+) -> list[str]:
+    if count == 0:
+        if directives:
+            raise InvalidArgumentError("placement given for zero units")
+        return []
+    snapshot = [placement.MachineSnapshot(id=mm.id, alive=mm.life == "alive") for mm in tx.machines(m.uuid)]
+    plan = placement.plan_units(snapshot, count, directives)
+    now = timefmt.now_iso()
+    names: list[str] = []
+    next_machine = m.next_machine_id
+    next_unit = app.next_unit
+    for target in plan.targets:
+        unit = f"{app.name}/{next_unit}"
+        next_unit += 1
+        if target is None:
+            target = str(next_machine)
+            next_machine += 1
+            tx.add_machine(_new_machine(svc, m, target, created_for=unit, constraints=app.constraints))
+        tx.add_unit(
+            UnitRow(
+                model_uuid=m.uuid,
+                name=unit,
+                application=app.name,
+                number=next_unit - 1,
+                machine_id=target,
+                principal="",
+                life="alive",
+                workload_status={"current": "waiting", "message": "waiting for machine", "since": now},
+                agent_status={"current": "allocating", "message": "", "since": now},
+                status_ever_set=False,
+                workload_version="",
+                opened_ports=[],
+                state={},
+                resolved="",
+                resolved_seq=0,
+                commit_id="",
+                created=now,
+            )
+        )
+        names.append(unit)
+    if next_machine != m.next_machine_id:
+        tx.update_model(m.uuid, next_machine_id=next_machine)
+    tx.update_application(m.uuid, app.name, next_unit=next_unit)
+    ensure_leader(tx, m.uuid, app.name)
+    return names
+
+
+def _new_machine(svc: Services, m: ModelRow, machine_id: str, *, created_for: str, constraints: str) -> MachineRow:
+    now = timefmt.now_iso()
+    base = svc.host.base()
+    return MachineRow(
+        model_uuid=m.uuid,
+        id=machine_id,
+        life="alive",
+        instance_id="",
+        hostname="",
+        addresses=[],
+        agent_status={"current": "pending", "message": "", "since": now},
+        machine_status={"current": "pending", "message": "", "since": now},
+        constraints=constraints,
+        hardware=svc.host.hardware(),
+        base=f"{base['name']}@{base['channel']}",
+        created_for=created_for,
+        created=now,
+    )
+
+
+def ensure_leader(tx: WriteTx, model_uuid: str, application: str) -> None:
+    """Keep exactly one leader: the current one while it exists, else the lowest live unit."""
+    app = tx.application(model_uuid, application)
+    if app is None:
+        return
+    units = tx.units(model_uuid, application=application)
+    names = {u.name for u in units}
+    if app.leader in names:
+        return
+    candidates = [u for u in units if u.life == "alive"] or [u for u in units if u.life == "dying"]
+    leader = min(candidates, key=lambda u: u.number).name if candidates else None
+    if leader != app.leader:
+        tx.update_application(model_uuid, application, leader=leader)
+
+
+def remove_units(svc: Services, model_ref: str, units: list[str]) -> list[str]:
+    """Mark units dying; their agents tear them down. Returns what will be removed."""
+    removed: list[str] = []
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        rows = []
+        for name in units:
+            UnitName.parse(name)
+            u = tx.unit(m.uuid, name)
+            if u is None:
+                raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
+            if u.principal:
+                raise InvalidArgumentError(
+                    f'unit "{name}" is a subordinate, remove the relation instead', unit=name
+                )
+            rows.append(u)
+        for u in rows:
+            removed.extend(_kill_unit(tx, m, u))
+    return removed
+
+
+def _kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
+    notes = [f"will remove unit {u.name}"]
+    if u.life != "alive":
+        return notes
+    machine = tx.machine(m.uuid, u.machine_id) if u.machine_id else None
+    if u.agent_status.get("current") == "allocating" and (machine is None or machine.instance_id == ""):
+        finish_unit_removal(tx, m.uuid, u.name)
+    else:
+        tx.update_unit(m.uuid, u.name, life="dying")
+    if machine is not None and machine.created_for == u.name:
+        others = [x for x in tx.units(m.uuid, machine_id=machine.id) if x.name != u.name]
+        if not others:
+            notes.append(f"- will remove machine {machine.id}")
+    return notes
+
+
+def finish_unit_removal(tx: WriteTx, model_uuid: str, unit: str) -> None:
+    """The unit is dead: drop it, re-elect, and release what only it was using."""
+    u = tx.unit(model_uuid, unit)
+    if u is None:
+        return
+    tx.remove_unit(model_uuid, unit)
+    ensure_leader(tx, model_uuid, u.application)
+    app = tx.application(model_uuid, u.application)
+    if app is not None and app.life != "alive" and not tx.units(model_uuid, application=app.name):
+        tx.remove_application(model_uuid, app.name)
+    if u.machine_id:
+        machine = tx.machine(model_uuid, u.machine_id)
+        if (
+            machine is not None
+            and machine.created_for == unit
+            and machine.life == "alive"
+            and not tx.units(model_uuid, machine_id=machine.id)
+        ):
+            tx.update_machine(model_uuid, machine.id, life="dying")
+
+
+def remove_application(svc: Services, model_ref: str, application: str) -> list[str]:
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        app = tx.application(m.uuid, application)
+        if app is None:
+            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
+        notes = [f"will remove application {application}"]
+        if app.life == "alive":
+            tx.update_application(m.uuid, application, life="dying")
+        for u in tx.units(m.uuid, application=application):
+            if not u.principal:
+                notes.extend(_kill_unit(tx, m, u))
+        if not tx.units(m.uuid, application=application):
+            tx.remove_application(m.uuid, application)
+    return notes
+
+
+def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:
+    app = tx.application(m.uuid, name)
+    if app is None or app.life != "alive":
+        raise ApplicationNotFoundError(f'application "{name}" not found', application=name)
+    return app
+
+
+def get_config(svc: Services, model_ref: str, application: str) -> dict[str, Any]:
+    """``config APP --format json`` (spec §3.4.1)."""
+    with svc.store.read() as tx:
+        m = resolve_model(tx, model_ref)
+        app = tx.application(m.uuid, application)
+        if app is None:
+            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
+        charm = get_charm(tx, m.uuid, app.charm_url)
+    settings: dict[str, Any] = {}
+    for name, opt in sorted(charm.config.items()):
+        entry: dict[str, Any] = {"description": opt.get("description") or "", "type": opt["type"]}
+        default = opt.get("default")
+        if default is not None:
+            entry["default"] = default
+        if name in app.config:
+            entry["value"] = app.config[name]
+            entry["source"] = "default" if default is not None and app.config[name] == default else "user"
+        elif default is not None:
+            entry["value"] = default
+            entry["source"] = "default"
+        else:
+            entry["source"] = "unset"
+        settings[name] = entry
+    return {
+        "application": application,
+        "charm": charm.name,
+        "application-config": {
+            "trust": {
+                "default": False,
+                "description": "Does this application have access to trusted credentials",
+                "source": "default",
+                "type": "bool",
+                "value": False,
+            }
+        },
+        "settings": settings,
+    }
+
+
+def set_config(
+    svc: Services,
+    model_ref: str,
+    application: str,
+    *,
+    strings: dict[str, str],
+    values: dict[str, Any],
+    reset: list[str],
+) -> bool:
+    """Apply a config change; returns whether the effective config changed."""
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        app = _alive_app(tx, m, application)
+        charm = get_charm(tx, m.uuid, app.charm_url)
+        schema = config_schema(charm)
+        for key in reset:
+            if key not in schema.options:
+                raise ConfigError(f'unknown option "{key}"', key=key, application=application)
+        new = dict(app.config)
+        for key in reset:
+            new.pop(key, None)
+        new.update({k: v for k, v in schema.validate(values).items()})
+        for key, text in strings.items():
+            new[key] = schema.parse_string(key, text)
+        new = {k: v for k, v in new.items() if v is not None}
+        if schema.effective(new) == schema.effective(app.config):
+            if new != app.config:
+                tx.update_application(m.uuid, application, config=new)
+            return False
+        tx.update_application(m.uuid, application, config=new, config_version=app.config_version + 1)
+        return True
+
+
+def resolved(svc: Services, model_ref: str, units: list[str], retry: bool) -> None:
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        for name in units:
+            u = tx.unit(m.uuid, name)
+            if u is None:
+                raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
+            if u.agent_status.get("current") != "error":
+                raise InvalidArgumentError(f'unit "{name}" is not in an error state', unit=name)
+            tx.update_unit(
+                m.uuid, name, resolved="retry" if retry else "no-retry", resolved_seq=u.resolved_seq + 1
+            )
+
+
+def units_in_error(svc: Services, model_ref: str) -> list[str]:
+    with svc.store.read() as tx:
+        m = resolve_model(tx, model_ref)
+        return [u.name for u in tx.units(m.uuid) if u.agent_status.get("current") == "error"]

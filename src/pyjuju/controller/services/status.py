@@ -1,0 +1,194 @@
+"""The ``status`` document in Juju's JSON schema (spec/cli-and-outputs.md §2).
+
+Built from one read snapshot: a handful of queries per call, never one per
+unit. ``since`` values stay ISO-8601 UTC; the CLI renders them in Juju's
+layouts (local time, or ``--utc``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.names import natural_key
+from ...core.status import derive_application_status
+from ...core.version import JUJU_VERSION
+from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, UnitRow
+from .base import Services
+from .charms import endpoint_names
+
+
+def _status_obj(s: dict[str, Any] | None, *, version: bool = False) -> dict[str, Any]:
+    s = s or {}
+    out: dict[str, Any] = {}
+    if s.get("current"):
+        out["current"] = s["current"]
+    if s.get("message"):
+        out["message"] = s["message"]
+    if s.get("since"):
+        out["since"] = s["since"]
+    if version:
+        out["version"] = JUJU_VERSION
+    return out
+
+
+def unit_display_status(u: UnitRow) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Juju shows a failed hook as workload ``error`` with the agent ``idle``."""
+    agent = u.agent_status
+    if agent.get("current") == "error":
+        workload = {"current": "error", "message": agent.get("message", ""),
+                    "data": agent.get("data") or {}, "since": agent.get("since")}
+        return workload, {"current": "idle", "since": agent.get("since")}
+    return u.workload_status, agent
+
+
+def derived_app_status(units: list[UnitRow]) -> dict[str, Any]:
+    picked = derive_application_status(
+        [
+            (w.get("current", "unknown"), w.get("message", ""), w.get("since", ""))
+            for w in (unit_display_status(u)[0] for u in units)
+        ]
+    )
+    out: dict[str, Any] = {"current": picked[0], "message": picked[1]}
+    if picked[2]:
+        out["since"] = picked[2]
+    elif units:
+        out["since"] = units[0].created
+    return out
+
+
+def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
+    apps = tx.applications(m.uuid)
+    units = tx.units(m.uuid)
+    machines = tx.machines(m.uuid)
+    charms = {c.url: c for c in tx.charms(m.uuid)}
+    by_app: dict[str, list[UnitRow]] = {}
+    for u in units:
+        by_app.setdefault(u.application, []).append(u)
+    machine_by_id = {mm.id: mm for mm in machines}
+
+    doc: dict[str, Any] = {
+        "model": {
+            "name": m.name,
+            "type": m.type,
+            "controller": svc.controller_name,
+            "cloud": m.cloud,
+            "region": m.region,
+            "version": JUJU_VERSION,
+            "model-status": _status_obj(m.status),
+            "sla": "unsupported",
+        },
+        "machines": {mm.id: machine_doc(mm) for mm in machines},
+        "applications": {},
+        "storage": {},
+    }
+    for app in sorted(apps, key=lambda a: natural_key(a.name)):
+        charm = charms.get(app.charm_url)
+        doc["applications"][app.name] = _app_doc(
+            app, charm, sorted(by_app.get(app.name, []), key=lambda u: u.number), machine_by_id
+        )
+    return doc
+
+
+def machine_doc(mm: MachineRow) -> dict[str, Any]:
+    name, _, channel = mm.base.partition("@")
+    out: dict[str, Any] = {"juju-status": _status_obj(mm.agent_status, version=True)}
+    if mm.hostname:
+        out["hostname"] = mm.hostname
+    if mm.addresses:
+        out["dns-name"] = mm.addresses[0]
+        out["ip-addresses"] = list(mm.addresses)
+    if mm.instance_id:
+        out["instance-id"] = mm.instance_id
+    else:
+        out["instance-id"] = "pending"
+    out["machine-status"] = _status_obj(mm.machine_status)
+    out["modification-status"] = {"current": "idle", "since": mm.created}
+    out["base"] = {"name": name, "channel": channel}
+    if mm.constraints:
+        out["constraints"] = mm.constraints
+    if mm.hardware:
+        out["hardware"] = mm.hardware
+    if mm.life != "alive":
+        out["life"] = mm.life
+    return out
+
+
+def _app_doc(
+    app: ApplicationRow, charm: CharmRow | None, units: list[UnitRow], machines: dict[str, MachineRow]
+) -> dict[str, Any]:
+    charm_name = charm.name if charm else app.charm_url
+    base = None
+    for u in units:
+        mm = machines.get(u.machine_id or "")
+        if mm is not None:
+            name, _, channel = mm.base.partition("@")
+            base = {"name": name, "channel": channel}
+            break
+    out: dict[str, Any] = {"charm": app.charm_url}
+    if base:
+        out["base"] = base
+    out.update(
+        {
+            "charm-origin": "local",
+            "charm-name": charm_name,
+            "charm-rev": charm.revision if charm else 0,
+        }
+    )
+    if charm and charm.version:
+        out["charm-version"] = charm.version
+    out["exposed"] = app.exposed
+    if app.life != "alive":
+        out["life"] = app.life
+    principals = [u for u in units if not u.principal]
+    out["application-status"] = _status_obj(app.status or derived_app_status(principals))
+    if principals:
+        out["units"] = {u.name: _unit_doc(u, app, machines) for u in principals}
+    versions = [u.workload_version for u in units if u.workload_version]
+    if versions:
+        out["version"] = versions[0]
+    eps = endpoint_names(charm) if charm else []
+    if eps:
+        out["endpoint-bindings"] = {"": "alpha", **{e: "alpha" for e in eps}}
+    return out
+
+
+def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow]) -> dict[str, Any]:
+    workload, agent = unit_display_status(u)
+    out: dict[str, Any] = {
+        "workload-status": _status_obj(workload),
+        "juju-status": _status_obj(agent, version=True),
+    }
+    if app.leader == u.name:
+        out["leader"] = True
+    if u.machine_id is not None:
+        out["machine"] = u.machine_id
+    ports = [p["range"] for p in u.opened_ports]
+    if ports:
+        out["open-ports"] = ports
+    mm = machines.get(u.machine_id or "")
+    if mm is not None and mm.addresses:
+        out["public-address"] = mm.addresses[0]
+    if u.life != "alive":
+        out["life"] = u.life
+    return out
+
+
+def show_unit(tx: ReadTx, m: ModelRow, u: UnitRow) -> dict[str, Any]:
+    """``show-unit`` body for one unit (spec §3.4.5)."""
+    app = tx.application(m.uuid, u.application)
+    mm = tx.machine(m.uuid, u.machine_id) if u.machine_id else None
+    out: dict[str, Any] = {
+        "opened-ports": [p["range"] for p in u.opened_ports],
+        "charm": app.charm_url if app else "",
+        "leader": bool(app and app.leader == u.name),
+        "life": u.life,
+    }
+    if u.workload_version:
+        out["workload-version"] = u.workload_version
+    if u.machine_id:
+        out["machine"] = u.machine_id
+    if mm is not None and mm.addresses:
+        out["public-address"] = mm.addresses[0]
+        out["address"] = mm.addresses[0]
+    out["relation-info"] = []
+    return out

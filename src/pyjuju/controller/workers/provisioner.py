@@ -1,0 +1,131 @@
+"""Provisioner: gives machines instances, supervises their agents, removes dead ones.
+
+Provider calls are blocking (they run ``ip`` and spawn processes), so they run
+in a worker thread, one at a time: the provider's own state is not shared
+between threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from ...core import timefmt
+from ...core.errors import ProviderError
+from ...providers import InstanceSpec, Provider
+from ...store import CredentialRow
+from ..hub import ALL, drain
+from ..services.agents import remove_dead_machine
+from ..services.base import Services, hash_token, new_token
+
+log = logging.getLogger(__name__)
+
+SUPERVISE_INTERVAL = 1.0
+
+
+class Provisioner:
+    def __init__(self, svc: Services, provider: Provider, api_port: int) -> None:
+        self.svc = svc
+        self.provider = provider
+        self.api_port = api_port
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        with self.svc.hub.subscribe(ALL) as q:
+            watcher = asyncio.create_task(self._watch(q))
+            try:
+                while True:
+                    try:
+                        await self.reconcile()
+                    except Exception:
+                        log.exception("provisioner pass failed")
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), SUPERVISE_INTERVAL)
+                    except TimeoutError:
+                        pass
+                    self._wake.clear()
+            finally:
+                watcher.cancel()
+
+    async def _watch(self, q: asyncio.Queue[Any]) -> None:
+        async for _rev, changes in drain(q):
+            if any(kind in ("machine", "model") for kind, _ in changes):
+                self._wake.set()
+
+    async def reconcile(self) -> None:
+        """One pass: start pending machines, stop dying ones, restart dead agents."""
+        async with self._lock:
+            with self.svc.store.read() as tx:
+                todo = [(m, tx.machines(m.uuid)) for m in tx.models()]
+            for model, machines in todo:
+                for mm in machines:
+                    if mm.life == "alive" and not mm.instance_id and model.life == "alive":
+                        await self._start(model.uuid, model.name, mm.id)
+                    elif mm.life != "alive" or model.life == "dead":
+                        await self._stop(model.uuid, mm.id, mm.instance_id)
+                    elif mm.instance_id:
+                        restarted = await asyncio.to_thread(self.provider.ensure_running, mm.instance_id)
+                        if restarted:
+                            log.warning("machine %s agent was not running; restarted", mm.id)
+
+    async def _start(self, model_uuid: str, model_name: str, machine_id: str) -> None:
+        token = new_token()
+        with self.svc.store.write() as tx:
+            tx.remove_credentials("machine", machine_id, model_uuid)
+            tx.add_credential(
+                CredentialRow(
+                    token_hash=hash_token(token),
+                    kind="machine",
+                    entity=machine_id,
+                    model_uuid=model_uuid,
+                    created=timefmt.now_iso(),
+                )
+            )
+        spec = InstanceSpec(
+            model_uuid=model_uuid,
+            machine_id=machine_id,
+            agent_config={
+                "api": [f"http://{self.provider.agent_api_host()}:{self.api_port}"],
+                "controller_uuid": self.svc.controller_uuid,
+                "model_uuid": model_uuid,
+                "model_name": model_name,
+                "machine_id": machine_id,
+                "token": token,
+            },
+            agent_command=(sys.executable, "-m", "pyjuju.cmd.agent"),
+        )
+        now = timefmt.now_iso()
+        try:
+            inst = await asyncio.to_thread(self.provider.start_instance, spec)
+        except ProviderError as e:
+            with self.svc.store.write() as tx:
+                tx.update_machine(
+                    model_uuid, machine_id,
+                    machine_status={"current": "provisioning error", "message": e.message, "since": now},
+                )
+            return
+        with self.svc.store.write() as tx:
+            if tx.machine(model_uuid, machine_id) is None:
+                return
+            tx.update_machine(
+                model_uuid,
+                machine_id,
+                instance_id=inst.instance_id,
+                hostname=inst.hostname,
+                addresses=list(inst.addresses),
+                machine_status={"current": "running", "message": "Running", "since": now},
+            )
+
+    async def _stop(self, model_uuid: str, machine_id: str, instance_id: str) -> None:
+        if instance_id:
+            await asyncio.to_thread(self.provider.stop_instance, instance_id)
+        with self.svc.store.write() as tx:
+            if tx.machine(model_uuid, machine_id) is not None:
+                remove_dead_machine(tx, model_uuid, machine_id)
+
+    async def destroy_all(self) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self.provider.destroy_all)

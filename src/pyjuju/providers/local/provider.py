@@ -1,0 +1,223 @@
+"""LocalProvider: machines as directories plus agent processes on this host."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from ...core import process
+from ...core.errors import ProviderError
+from ..base import Instance, InstanceSpec
+from . import netns
+
+
+class LocalProvider:
+    """Machines live under ``<root>/machines/<instance-id>``; state in ``provider.json``.
+
+    ``network`` is ``auto`` (namespaces when root, else loopback), ``netns`` or
+    ``loopback``.
+    """
+
+    name = "local"
+
+    def __init__(self, root: Path, controller_uuid: str, network: str = "auto") -> None:
+        self.root = Path(root)
+        self.short = controller_uuid.replace("-", "")[:6]
+        if network == "auto":
+            network = "netns" if netns.available() else "loopback"
+        if network == "netns" and not netns.available():
+            raise ProviderError("network namespaces need root and iproute2")
+        self.network = network
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._state_path = self.root / "provider.json"
+        self._state: dict[str, Any] = self._load()
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
+
+    # -- persistence -------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        try:
+            return json.loads(self._state_path.read_text())
+        except FileNotFoundError:
+            return {"subnet": None, "next_host": 2, "instances": {}}
+
+    def _save(self) -> None:
+        tmp = self._state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._state, indent=1))
+        os.replace(tmp, self._state_path)
+
+    # -- network -----------------------------------------------------------------
+    @property
+    def bridge(self) -> str:
+        return f"pjbr{self.short}"
+
+    def _subnet(self) -> ipaddress.IPv4Network:
+        return ipaddress.ip_network(self._state["subnet"])
+
+    def _gateway(self) -> str:
+        return str(self._subnet().network_address + 1)
+
+    def prepare(self) -> None:
+        if self.network != "netns":
+            return
+        if not self._state.get("subnet"):
+            self._state["subnet"] = str(netns.pick_subnet(int(self.short, 16)))
+            self._save()
+        netns.ensure_bridge(self.bridge, self._gateway(), self._subnet().prefixlen)
+
+    def controller_bind_addresses(self) -> list[str]:
+        if self.network == "netns":
+            return ["127.0.0.1", self._gateway()]
+        return ["127.0.0.1"]
+
+    def agent_api_host(self) -> str:
+        return self._gateway() if self.network == "netns" else "127.0.0.1"
+
+    # -- instances ---------------------------------------------------------------
+    def start_instance(self, spec: InstanceSpec) -> Instance:
+        instance_id = f"pyjuju-{spec.model_uuid.replace('-', '')[:6]}-{spec.machine_id}"
+        mdir = self.root / "machines" / instance_id
+        mdir.mkdir(parents=True, exist_ok=True)
+        entry: dict[str, Any] = dict(self._state["instances"].get(instance_id) or {})
+        entry.update({"id": instance_id, "dir": str(mdir), "command": list(spec.agent_command)})
+        if self.network == "netns":
+            if "address" not in entry:
+                host = self._state["next_host"]
+                self._state["next_host"] = host + 1
+                entry["address"] = str(self._subnet().network_address + host)
+            addr = ipaddress.ip_address(entry["address"])
+            entry["ns"] = instance_id
+            entry["veth"] = f"pjv{self.short}{int(addr) & 0xFFFF:04x}"
+            self._state["instances"][instance_id] = entry
+            self._save()
+            entry["mac"] = netns.create_namespace(
+                entry["ns"], entry["veth"], self.bridge, entry["address"],
+                self._subnet().prefixlen, self._gateway(),
+            )
+        else:
+            entry["address"] = "127.0.0.1"
+        config = dict(spec.agent_config)
+        config.update(
+            {
+                "machine_dir": str(mdir),
+                "instance_id": instance_id,
+                "address": entry["address"],
+                "mac_address": entry.get("mac", ""),
+                "cidr": str(self._subnet()) if self.network == "netns" else "127.0.0.0/8",
+                "interface": "eth0" if self.network == "netns" else "lo",
+            }
+        )
+        cfg_path = mdir / "agent.json"
+        fd = os.open(cfg_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(config, f)
+        entry["config"] = str(cfg_path)
+        self._state["instances"][instance_id] = entry
+        self._save()
+        self._spawn(instance_id)
+        return Instance(
+            instance_id=instance_id,
+            hostname=instance_id,
+            addresses=(entry["address"],),
+        )
+
+    def _spawn(self, instance_id: str) -> None:
+        entry = self._state["instances"][instance_id]
+        argv = [*entry["command"], "--config", entry["config"]]
+        if self.network == "netns":
+            argv = ["ip", "netns", "exec", entry["ns"], *argv]
+        log = open(Path(entry["dir"]) / "agent.log", "ab")
+        try:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError as e:
+            raise ProviderError(f"cannot start machine agent for {instance_id}: {e}") from e
+        finally:
+            log.close()
+        entry["pid"] = proc.pid
+        entry["started"] = process.start_time(proc.pid)
+        self._save()
+        self._children[instance_id] = proc
+
+    def _alive(self, entry: dict[str, Any]) -> bool:
+        pid = entry.get("pid")
+        if not pid:
+            return False
+        proc = self._children.get(entry.get("id", ""))
+        if proc is not None and proc.pid == pid and proc.poll() is not None:
+            return False  # our own child: poll() also reaps it
+        return process.start_time(pid) == entry.get("started")
+
+    def ensure_running(self, instance_id: str) -> bool:
+        entry = self._state["instances"].get(instance_id)
+        if entry is None or entry.get("stopping"):
+            return False
+        if self._alive(entry):
+            return False
+        self._spawn(instance_id)
+        return True
+
+    def stop_instance(self, instance_id: str) -> None:
+        entry = self._state["instances"].get(instance_id)
+        if entry is None:
+            return
+        entry["stopping"] = True
+        self._save()
+        if self._alive(entry):
+            process.signal_group(int(entry["pid"]), signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and self._alive(entry):
+                time.sleep(0.05)
+            process.signal_group(int(entry["pid"]), signal.SIGKILL)
+        if entry.get("ns"):
+            for pid in netns.namespace_pids(entry["ns"]):
+                process.signal_group(pid, signal.SIGKILL)
+            netns.delete_namespace(entry["ns"], entry["veth"])
+        shutil.rmtree(entry["dir"], ignore_errors=True)
+        self._state["instances"].pop(instance_id, None)
+        self._save()
+        proc = self._children.pop(instance_id, None)
+        if proc is not None:
+            proc.poll()
+
+    def instances(self) -> list[str]:
+        return sorted(self._state["instances"])
+
+    def destroy_all(self) -> None:
+        for instance_id in list(self._state["instances"]):
+            self.stop_instance(instance_id)
+        if self._state.get("subnet"):
+            for link in netns.list_links(f"pjv{self.short}"):
+                netns.delete_link(link)
+            netns.delete_link(self.bridge)
+        shutil.rmtree(self.root / "machines", ignore_errors=True)
+
+    # -- facts -------------------------------------------------------------------
+    def base(self) -> dict[str, str]:
+        info = platform.freedesktop_os_release() if hasattr(platform, "freedesktop_os_release") else {}
+        return {"name": info.get("ID", "linux"), "channel": info.get("VERSION_ID", "")}
+
+    def hardware(self) -> str:
+        arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+        return f"arch={arch} cores={os.cpu_count() or 1} mem={mem}M virt-type=container"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,128 @@
+"""Typed rows: one frozen dataclass per table, built from SQL result mappings.
+
+Rows are values. To change an entity, call the transaction's ``update_*`` with
+the fields that change; never mutate a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+_R = TypeVar("_R")
+
+
+def row_from(cls: type[_R], mapping: Mapping[str, Any]) -> _R:
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in mapping.items() if k in names})
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ModelRow:
+    uuid: str
+    name: str
+    owner: str
+    type: str
+    cloud: str
+    region: str
+    life: str
+    revision: int
+    config: dict[str, Any]
+    next_machine_id: int
+    created: str
+    status: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class CharmRow:
+    model_uuid: str
+    url: str
+    name: str
+    revision: int
+    sha256: str
+    size: int
+    metadata: dict[str, Any]
+    config: dict[str, Any]
+    actions: dict[str, Any]
+    version: str
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ApplicationRow:
+    model_uuid: str
+    name: str
+    charm_url: str
+    life: str
+    subordinate: bool
+    config: dict[str, Any]
+    config_version: int
+    charm_version: int
+    leader: str | None
+    leader_settings: dict[str, str]
+    leader_settings_version: int
+    status: dict[str, Any] | None
+    exposed: bool
+    next_unit: int
+    constraints: str
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class UnitRow:
+    model_uuid: str
+    name: str
+    application: str
+    number: int
+    machine_id: str | None
+    principal: str
+    life: str
+    workload_status: dict[str, Any]
+    agent_status: dict[str, Any]
+    status_ever_set: bool
+    workload_version: str
+    opened_ports: list[dict[str, Any]]
+    state: dict[str, str]
+    resolved: str
+    resolved_seq: int
+    commit_id: str
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class MachineRow:
+    model_uuid: str
+    id: str
+    life: str
+    instance_id: str
+    hostname: str
+    addresses: list[str]
+    agent_status: dict[str, Any]
+    machine_status: dict[str, Any]
+    constraints: str
+    hardware: str
+    base: str
+    created_for: str
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class LogRow:
+    id: int
+    model_uuid: str
+    time: str
+    entity: str
+    level: str
+    module: str
+    location: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialRow:
+    token_hash: str
+    kind: str
+    entity: str
+    model_uuid: str | None
+    created: str

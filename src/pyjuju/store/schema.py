@@ -1,0 +1,147 @@
+"""Table definitions (SQLAlchemy Core), shared by every backend.
+
+Entity attributes that are only ever read and written whole (config maps,
+status objects, port lists) are JSON columns: JSON, not YAML, on every hot path.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+controller_info = sa.Table(
+    "controller_info",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column("token_hash", sa.String, primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),  # "user" | "machine"
+    sa.Column("entity", sa.String, nullable=False),  # user name or machine id
+    sa.Column("model_uuid", sa.String, nullable=True),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+models = sa.Table(
+    "models",
+    metadata,
+    sa.Column("uuid", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("owner", sa.String, nullable=False),
+    sa.Column("type", sa.String, nullable=False),
+    sa.Column("cloud", sa.String, nullable=False),
+    sa.Column("region", sa.String, nullable=False),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("config", sa.JSON, nullable=False),
+    sa.Column("next_machine_id", sa.Integer, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+    sa.Column("status", sa.JSON, nullable=False),
+    sa.UniqueConstraint("owner", "name"),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("key", sa.String, nullable=False),
+)
+
+charms = sa.Table(
+    "charms",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("url", sa.String, primary_key=True),  # local:<name>-<rev>
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("metadata", sa.JSON, nullable=False),
+    sa.Column("config", sa.JSON, nullable=False),
+    sa.Column("actions", sa.JSON, nullable=False),
+    sa.Column("version", sa.String, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("charm_url", sa.String, nullable=False),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("subordinate", sa.Boolean, nullable=False),
+    sa.Column("config", sa.JSON, nullable=False),  # user-set values only
+    sa.Column("config_version", sa.Integer, nullable=False),
+    sa.Column("charm_version", sa.Integer, nullable=False),  # bumps on refresh
+    sa.Column("leader", sa.String, nullable=True),
+    sa.Column("leader_settings", sa.JSON, nullable=False),
+    sa.Column("leader_settings_version", sa.Integer, nullable=False),
+    sa.Column("status", sa.JSON, nullable=True),  # set by the leader; None = derived
+    sa.Column("exposed", sa.Boolean, nullable=False),
+    sa.Column("next_unit", sa.Integer, nullable=False),
+    sa.Column("constraints", sa.String, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("application", sa.String, nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("machine_id", sa.String, nullable=True, index=True),
+    sa.Column("principal", sa.String, nullable=False),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("workload_status", sa.JSON, nullable=False),
+    sa.Column("agent_status", sa.JSON, nullable=False),
+    sa.Column("status_ever_set", sa.Boolean, nullable=False),
+    sa.Column("workload_version", sa.String, nullable=False),
+    sa.Column("opened_ports", sa.JSON, nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),
+    sa.Column("resolved", sa.String, nullable=False),  # "" | "retry" | "no-retry"
+    sa.Column("resolved_seq", sa.Integer, nullable=False),
+    sa.Column("commit_id", sa.String, nullable=False),  # last hook commit applied
+    sa.Column("created", sa.String, nullable=False),
+)
+
+machines = sa.Table(
+    "machines",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("instance_id", sa.String, nullable=False),
+    sa.Column("hostname", sa.String, nullable=False),
+    sa.Column("addresses", sa.JSON, nullable=False),
+    sa.Column("agent_status", sa.JSON, nullable=False),
+    sa.Column("machine_status", sa.JSON, nullable=False),
+    sa.Column("constraints", sa.String, nullable=False),
+    sa.Column("hardware", sa.String, nullable=False),
+    sa.Column("base", sa.String, nullable=False),
+    sa.Column("created_for", sa.String, nullable=False),  # unit it was made for, "" if add-machine
+    sa.Column("created", sa.String, nullable=False),
+)
+
+logs = sa.Table(
+    "logs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model_uuid", sa.String, nullable=False),
+    sa.Column("time", sa.String, nullable=False),
+    sa.Column("entity", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False),
+    sa.Column("module", sa.String, nullable=False),
+    sa.Column("location", sa.String, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Index("ix_logs_model_id", "model_uuid", "id"),
+)

@@ -1,0 +1,160 @@
+"""Request and message bodies of the controller API (version 1).
+
+Every path lives under ``/api``. User calls authenticate with the admin
+bearer token written at bootstrap; agent calls with the machine's own token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "API_VERSION",
+    "AddModelParams",
+    "AddUnitsParams",
+    "AgentLogRecord",
+    "AgentStatusParams",
+    "ConfigParams",
+    "DeployParams",
+    "DestroyModelParams",
+    "HookCommitParams",
+    "LeaderSettingsParams",
+    "MachineStatusParams",
+    "ModelConfigParams",
+    "PortChange",
+    "ResolvedParams",
+    "StatusValue",
+    "UnitDeadParams",
+    "WatchMessage",
+]
+
+API_VERSION = 1
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AddModelParams(_Body):
+    name: str
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class DestroyModelParams(_Body):
+    force: bool = False
+    timeout: float | None = None
+
+
+class ModelConfigParams(_Body):
+    """``model-config``: set typed values and reset keys in one call."""
+
+    values: dict[str, Any] = Field(default_factory=dict)
+    reset: list[str] = Field(default_factory=list)
+
+
+class DeployParams(_Body):
+    application: str
+    charm_url: str
+    num_units: int = Field(default=1, ge=0)
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Typed option values, validated against the charm."
+    )
+    config_strings: dict[str, str] = Field(
+        default_factory=dict, description="key=value strings from the command line, parsed by type."
+    )
+    placement: list[str] = Field(default_factory=list, description="--to directives, one per unit.")
+    constraints: str = ""
+
+
+class AddUnitsParams(_Body):
+    num_units: int = Field(default=1, ge=1)
+    placement: list[str] = Field(default_factory=list)
+
+
+class ConfigParams(_Body):
+    """``config APP key=value --reset k``: strings parsed by option type, or typed values."""
+
+    strings: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, Any] = Field(default_factory=dict)
+    reset: list[str] = Field(default_factory=list)
+
+
+class ResolvedParams(_Body):
+    retry: bool = True
+
+
+class StatusValue(_Body):
+    status: str
+    message: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class AgentStatusParams(_Body):
+    """Status writes from an agent: any of the three may be given."""
+
+    agent: StatusValue | None = None
+    workload: StatusValue | None = None
+    application: StatusValue | None = None
+    workload_version: str | None = None
+    mark_status_set: bool = False
+
+
+class PortChange(_Body):
+    action: Literal["open", "close"]
+    protocol: str
+    from_port: int = 0
+    to_port: int = 0
+    endpoints: list[str] | None = None
+
+
+class HookCommitParams(_Body):
+    """Buffered changes of one successful hook, applied atomically.
+
+    ``commit_id`` makes the call idempotent: an agent that crashed after
+    sending it re-sends the same id on restart and the second apply is a no-op.
+    """
+
+    commit_id: str
+    ports: list[PortChange] = Field(default_factory=list)
+    state_set: dict[str, str] = Field(default_factory=dict)
+    state_delete: list[str] = Field(default_factory=list)
+    relation_settings: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="relation id -> changed keys ('' deletes)."
+    )
+    app_relation_settings: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+
+class LeaderSettingsParams(_Body):
+    values: dict[str, str]
+
+
+class UnitDeadParams(_Body):
+    pass
+
+
+class MachineStatusParams(_Body):
+    agent: StatusValue
+
+
+class AgentLogRecord(_Body):
+    time: str
+    entity: str
+    level: str
+    module: str
+    message: str
+    location: str = ""
+
+
+class WatchMessage(BaseModel):
+    """What the agent watch stream pushes.
+
+    ``units`` maps unit name to its full remote view, or ``None`` when the unit
+    no longer exists for this machine. The first message is a full snapshot.
+    """
+
+    type: Literal["snapshot", "update"]
+    revision: int
+    model: dict[str, Any] | None = None
+    units: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
