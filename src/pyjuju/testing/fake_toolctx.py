@@ -104,11 +104,15 @@ class FakeToolContext:
         bags: dict[str, dict[str, str]] | None = None,
         peer: bool = False,
     ) -> FakeRelation:
-        rel = FakeRelation(relation_id, endpoint, remote_app, list(units or []), dict(bags or {}), peer)
+        rel = FakeRelation(
+            relation_id, endpoint, remote_app, list(units or []), dict(bags or {}), peer
+        )
         self.relations[relation_id] = rel
         return rel
 
-    def enter_relation_hook(self, relation_id: int, kind: str = "changed", remote_unit: str = "") -> None:
+    def enter_relation_hook(
+        self, relation_id: int, kind: str = "changed", remote_unit: str = ""
+    ) -> None:
         """Make this a ``<endpoint>-relation-<kind>`` hook of ``relation_id``."""
         rel = self._relation(relation_id)
         self.hook_name = f"{rel.endpoint}-relation-{kind}"
@@ -153,7 +157,9 @@ class FakeToolContext:
 
     def close_port(self, port: PortRange, endpoints: tuple[str, ...] | None) -> None:
         self.ports = [
-            p for p in self.ports if not (p.range == port and (endpoints is None or p.endpoints == endpoints))
+            p
+            for p in self.ports
+            if not (p.range == port and (endpoints is None or p.endpoints == endpoints))
         ]
 
     # -- logging and status -----------------------------------------------------------
@@ -191,7 +197,9 @@ class FakeToolContext:
 
     async def set_leader_settings(self, values: dict[str, str]) -> None:
         if not self.leader:
-            raise ToolError("cannot write leadership settings: cannot write settings: not the leader")
+            raise ToolError(
+                "cannot write leadership settings: cannot write settings: not the leader"
+            )
         _merge(self.leader_data, values)
 
     # -- unit state -------------------------------------------------------------------
@@ -213,7 +221,11 @@ class FakeToolContext:
     # -- relations --------------------------------------------------------------------
 
     def relation_ids(self, endpoint: str) -> list[str]:
-        return [f"{r.endpoint}:{r.id}" for r in self.relations.values() if r.endpoint == endpoint and not r.dead]
+        return [
+            f"{r.endpoint}:{r.id}"
+            for r in self.relations.values()
+            if r.endpoint == endpoint and not r.dead
+        ]
 
     def has_relation(self, relation_id: int) -> bool:
         return relation_id in self.relations

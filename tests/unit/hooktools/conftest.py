@@ -26,7 +26,9 @@ def ctx() -> FakeToolContext:
             NetworkInterface(
                 interface_name="eth1",
                 mac_address="aa:bb:cc:dd:ee:ff",
-                addresses=(NetworkAddress(value="192.168.1.9", cidr="192.168.1.0/24", hostname="web"),),
+                addresses=(
+                    NetworkAddress(value="192.168.1.9", cidr="192.168.1.0/24", hostname="web"),
+                ),
             ),
         ),
         egress_subnets=(),
@@ -52,7 +54,9 @@ def ctx() -> FakeToolContext:
 def run(ctx: FakeToolContext) -> Runner:
     """``run("config-get", "--format=json", stdin=None, cwd="/")`` against ``ctx``."""
 
-    def _run(name: str, *args: str, stdin: bytes | None = None, cwd: str = "/", on=None) -> ToolResult:
+    def _run(
+        name: str, *args: str, stdin: bytes | None = None, cwd: str = "/", on=None
+    ) -> ToolResult:
         return asyncio.run(run_tool(on or ctx, name, list(args), stdin, cwd))
 
     return _run

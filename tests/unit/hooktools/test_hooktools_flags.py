@@ -23,7 +23,9 @@ def _flagset() -> tuple[FlagSet, types.SimpleNamespace]:
             raise ValueError("not a number")
         return int(value)
 
-    f.value("r", "relation", dest="rel", parse=parse_int, default=None, default_repr="db:1", usage="rel")
+    f.value(
+        "r", "relation", dest="rel", parse=parse_int, default=None, default_repr="db:1", usage="rel"
+    )
     return f, target
 
 
@@ -86,8 +88,14 @@ def test_parse(argv, positionals, values):
         (["--format"], "option needs an argument: --format"),
         (["-r", "x"], 'invalid value "x" for option -r: not a number'),
         (["--relation=x"], 'invalid value "x" for option --relation: not a number'),
-        (["--app=maybe"], 'invalid value "maybe" for option --app: strconv.ParseBool: parsing "maybe": invalid syntax'),
-        (["--app=yes"], 'invalid value "yes" for option --app: strconv.ParseBool: parsing "yes": invalid syntax'),
+        (
+            ["--app=maybe"],
+            'invalid value "maybe" for option --app: strconv.ParseBool: parsing "maybe": invalid syntax',
+        ),
+        (
+            ["--app=yes"],
+            'invalid value "yes" for option --app: strconv.ParseBool: parsing "yes": invalid syntax',
+        ),
         (["---x"], "bad flag syntax: ---x"),
         (["--=x"], "bad flag syntax: --=x"),
     ],
@@ -110,7 +118,7 @@ def test_help(argv):
 def test_defaults_text_layout():
     f, _ = _flagset()
     assert f.defaults_text() == (
-        '-a, --all (= false)\n'
+        "-a, --all (= false)\n"
         "--app  (= false)\n"
         "    an app flag\n"
         '--format  (= "smart")\n'

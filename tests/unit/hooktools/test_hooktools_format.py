@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from pyjuju.agent.hooks.toolctx import ToolError
 from pyjuju.agent.hooks.tools._format import (
     NIL_MAP,
     Struct,
@@ -22,7 +23,6 @@ from pyjuju.agent.hooks.tools._yaml import (
     resolves_as_non_string,
     sort_key,
 )
-from pyjuju.agent.hooks.toolctx import ToolError
 
 # -- JSON ---------------------------------------------------------------------------
 
@@ -201,7 +201,10 @@ def test_yaml_string_quoting(text, rendered):
         ("a\n\nb", "k: |-\n  a\n\n  b\n"),
         (" a\nb", "k: |2-\n   a\n  b\n"),
         ("\na", "k: |2-\n\n  a\n"),
-        ("a \nb", 'k: "a \\nb"\n'),  # a space before a break rules out every style but double quotes
+        (
+            "a \nb",
+            'k: "a \\nb"\n',
+        ),  # a space before a break rules out every style but double quotes
         ("a\nb ", 'k: "a\\nb "\n'),
     ],
 )
@@ -221,7 +224,7 @@ def test_yaml_nested_layout():
     expected = (
         "list:\n- a\n- b\n"
         "lists:\n- - a\n  - b\n- []\n"
-        "maps:\n- x: 1\n  \"y\":\n  - p\n  - q\n- {}\n"
+        'maps:\n- x: 1\n  "y":\n  - p\n  - q\n- {}\n'
         "nested:\n  empty: []\n  inner:\n    deep: v\n"
         "text:\n- |-\n  one\n  two\n"
     )
@@ -235,7 +238,18 @@ def test_yaml_keys_are_quoted_like_values():
 
 def test_yaml_key_order_is_yaml_v2_natural_order():
     keys = ["b", "a10", "a2", "a_b", "aB", "a-b", "Z", "a", "x1y", "x01y"]
-    assert sorted(keys, key=sort_key) == ["Z", "a", "a-b", "a_b", "a2", "a10", "aB", "b", "x1y", "x01y"]
+    assert sorted(keys, key=sort_key) == [
+        "Z",
+        "a",
+        "a-b",
+        "a_b",
+        "a2",
+        "a10",
+        "aB",
+        "b",
+        "x1y",
+        "x01y",
+    ]
 
 
 def test_struct_keeps_field_order_in_yaml():
@@ -286,7 +300,10 @@ def test_resolution_helpers():
         (b"", {}),
         (b"~", {}),
         (b"a: b\n", {"a": "b"}),
-        (b"port: 80\nflag: yes\nf: 1.50\nn: null\ne:\n", {"port": "80", "flag": "yes", "f": "1.50", "n": "", "e": ""}),
+        (
+            b"port: 80\nflag: yes\nf: 1.50\nn: null\ne:\n",
+            {"port": "80", "flag": "yes", "f": "1.50", "n": "", "e": ""},
+        ),
         (b'{"x": 1, "y": "two", "z": null}', {"x": "1", "y": "two", "z": ""}),
         (b"q: '80'\nb: |\n  line1\n  line2\n", {"q": "80", "b": "line1\nline2\n"}),
         (b"80: x\ntrue: y\n", {"80": "x", "true": "y"}),

@@ -99,12 +99,16 @@ def test_relation_tool(ctx, run, setup, name, args, code, stdout, stderr):
 def test_dead_relations_are_not_listed(ctx, run):
     ctx.add_relation(12, "db", "pg").dead = True
     ctx.add_relation(20, "db", "other")
-    assert run("relation-ids", "db", "--format=json").stdout == b'["db:20","db:3"]\n'  # sorted as strings
+    assert (
+        run("relation-ids", "db", "--format=json").stdout == b'["db:20","db:3"]\n'
+    )  # sorted as strings
 
 
 def test_relation_set_args(ctx, run):
     bag = ctx.relations[3].bags["wordpress/0"]
-    assert run("relation-set", "-r", "3", "url=http://x/?a=b", "private-address=", "empty=").code == 0
+    assert (
+        run("relation-set", "-r", "3", "url=http://x/?a=b", "private-address=", "empty=").code == 0
+    )
     assert bag == {"url": "http://x/?a=b"}
 
 
@@ -116,10 +120,18 @@ def test_relation_set_app_as_leader(ctx, run):
 
 def test_relation_set_yaml_file_is_relative_to_cwd(ctx, run, tmp_path):
     # charmhelpers writes a temp YAML file; None values become null.
-    (tmp_path / "settings.yaml").write_text("host: example.com\nport: 80\nenabled: true\nprivate-address: null\n")
-    result = run("relation-set", "-r", "db:3", "--file", "settings.yaml", "port=81", cwd=str(tmp_path))
+    (tmp_path / "settings.yaml").write_text(
+        "host: example.com\nport: 80\nenabled: true\nprivate-address: null\n"
+    )
+    result = run(
+        "relation-set", "-r", "db:3", "--file", "settings.yaml", "port=81", cwd=str(tmp_path)
+    )
     assert (result.code, result.stderr) == (0, b"")
-    assert ctx.relations[3].bags["wordpress/0"] == {"host": "example.com", "port": "81", "enabled": "true"}
+    assert ctx.relations[3].bags["wordpress/0"] == {
+        "host": "example.com",
+        "port": "81",
+        "enabled": "true",
+    }
 
 
 def test_relation_set_bad_file(run, tmp_path):
@@ -145,8 +157,13 @@ def test_relation_flag_default_shown_in_help(ctx, run):
 
 def test_ops_3_4_relation_round_trip(ctx, run):
     assert json.loads(run("relation-ids", "db", "--format=json").stdout) == ["db:3"]
-    assert json.loads(run("relation-list", "--format=json", "-r", "3").stdout) == ["mysql/0", "mysql/1"]
-    assert json.loads(run("relation-list", "--format=json", "--app", "-r", "db:3").stdout) == "mysql"
+    assert json.loads(run("relation-list", "--format=json", "-r", "3").stdout) == [
+        "mysql/0",
+        "mysql/1",
+    ]
+    assert (
+        json.loads(run("relation-list", "--format=json", "--app", "-r", "db:3").stdout) == "mysql"
+    )
     got = json.loads(run("relation-get", "--format=json", "-r", "db:3", "-", "mysql/0").stdout)
     assert got["host"] == "10.0.0.9"
     got = json.loads(run("relation-get", "--format=json", "-r", "3", "--app", "-", "mysql").stdout)
@@ -166,9 +183,13 @@ def test_ops_3_4_other_calls(ctx, run):
     assert ctx.status.message == "-doing things"
     assert run("status-set", "--application=True", "active", "--", "").code == 0
     assert ctx.app_status.status == "active"
-    got = json.loads(run("status-get", "--include-data", "--format=json", "--application=false").stdout)
+    got = json.loads(
+        run("status-get", "--include-data", "--format=json", "--application=false").stdout
+    )
     assert got == {"message": "-doing things", "status": "maintenance", "status-data": {}}
-    got = json.loads(run("status-get", "--include-data", "--format=json", "--application=true").stdout)
+    got = json.loads(
+        run("status-get", "--include-data", "--format=json", "--application=true").stdout
+    )
     assert got["application-status"]["status"] == "active"
     assert run("application-version-set", "--", "1.0").code == 0
     assert run("juju-log", "--log-level", "WARNING", "--", "--not a flag").code == 0
@@ -195,11 +216,15 @@ def test_ops_2_argv_shapes(ctx, run):
     got = json.loads(run("relation-get", "-r", "3", "-", "mysql/0", "--format=json").stdout)
     assert got["port"] == "3306"
     assert run("relation-set", "-r", "3", "--file", "-", stdin=b"key: value\n").code == 0
-    assert run("relation-set", "-r", "3", "--app", "--file", "-", stdin=b"a: '1'\nb: null\n").code == 0
+    assert (
+        run("relation-set", "-r", "3", "--app", "--file", "-", stdin=b"a: '1'\nb: null\n").code == 0
+    )
     assert ctx.relations[3].bags["wordpress"] == {"secret": "s3", "a": "1"}
     assert json.loads(run("relation-list", "-r", "3", "--app", "--format=json").stdout) == "mysql"
     assert json.loads(run("relation-model-get", "-r", "3", "--format=json").stdout)["uuid"]
-    assert json.loads(run("status-get", "--include-data", "--application=True", "--format=json").stdout)
+    assert json.loads(
+        run("status-get", "--include-data", "--application=True", "--format=json").stdout
+    )
     assert run("status-set", "--application=False", "waiting", "").code == 0
     assert ctx.status.status == "waiting"
     assert json.loads(run("network-get", "db", "-r", "3", "--format=json").stdout)["bind-addresses"]
@@ -215,18 +240,30 @@ def test_charmhelpers_argv_shapes(ctx, run, tmp_path):
     assert run("juju-log", "-l", "DEBUG", "some message").code == 0
     assert ctx.logs[-1] == ("DEBUG", "some message")
     assert json.loads(run("config-get", "--all", "--format=json").stdout)["unset"] is None
-    assert json.loads(run("relation-get", "--format=json", "-r", "db:3", "port", "mysql/0").stdout) == "3306"
-    assert json.loads(run("relation-get", "--format=json", "--app", "-r", "db:3", "-", "mysql").stdout)
+    assert (
+        json.loads(run("relation-get", "--format=json", "-r", "db:3", "port", "mysql/0").stdout)
+        == "3306"
+    )
+    assert json.loads(
+        run("relation-get", "--format=json", "--app", "-r", "db:3", "-", "mysql").stdout
+    )
     missing = run("relation-get", "--format=json", "-r", "db:3", "-", "mysql")
     assert missing.code == 2  # charmhelpers turns exit 2 into None
     (tmp_path / "rs.yaml").write_text("a: b\nc: null\n")
     assert run("relation-set", "-r", "db:3", "--file", str(tmp_path / "rs.yaml")).code == 0
     assert json.loads(run("relation-ids", "--format=json", "db").stdout) == ["db:3"]
-    assert json.loads(run("relation-list", "--format=json", "-r", "db:3").stdout) == ["mysql/0", "mysql/1"]
+    assert json.loads(run("relation-list", "--format=json", "-r", "db:3").stdout) == [
+        "mysql/0",
+        "mysql/1",
+    ]
     assert json.loads(run("unit-get", "--format=json", "private-address").stdout) == "10.0.0.5"
     for spec in ("80/TCP", "ICMP", "1000-1010/udp"):
         assert run("open-port", spec).code == 0
-    assert json.loads(run("opened-ports", "--format=json").stdout) == ["icmp", "80/tcp", "1000-1010/udp"]
+    assert json.loads(run("opened-ports", "--format=json").stdout) == [
+        "icmp",
+        "80/tcp",
+        "1000-1010/udp",
+    ]
     assert run("close-port", "80/TCP").code == 0
     assert run("status-set", "maintenance", "installing").code == 0
     got = json.loads(run("status-get", "--format=json", "--include-data").stdout)

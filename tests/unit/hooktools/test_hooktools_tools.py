@@ -48,7 +48,12 @@ def with_statuses(c: FakeToolContext) -> None:
 def with_goal(c: FakeToolContext) -> None:
     c.goal = {
         "units": {"wordpress/0": {"status": "active", "since": "2024-05-01T10:00:00+00:00"}},
-        "relations": {"db": {"mysql": {"status": "joined", "since": "2024-05-01 10:00:01Z"}, "mysql/0": {"status": "active"}}},
+        "relations": {
+            "db": {
+                "mysql": {"status": "joined", "since": "2024-05-01 10:00:01Z"},
+                "mysql/0": {"status": "active"},
+            }
+        },
     }
 
 
@@ -352,7 +357,10 @@ def test_output_file_is_relative_to_callers_cwd(run, tmp_path):
 def test_output_file_error(run, tmp_path):
     result = run("config-get", "-o", "no/such/dir/x", cwd=str(tmp_path))
     assert result.code == 1
-    assert result.stderr == f"ERROR open {tmp_path}/no/such/dir/x: no such file or directory\n".encode()
+    assert (
+        result.stderr
+        == f"ERROR open {tmp_path}/no/such/dir/x: no such file or directory\n".encode()
+    )
 
 
 def test_context_errors_become_exit_1(ctx, run):

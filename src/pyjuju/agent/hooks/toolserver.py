@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from ..hooktools.protocol import FrameError, encode_frame, read_frame
@@ -49,7 +49,7 @@ class _ContextLocks:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @contextlib.asynccontextmanager
-    async def hold(self, context_id: str):  # type: ignore[no-untyped-def]
+    async def hold(self, context_id: str) -> AsyncIterator[None]:
         lock, users = self._locks.get(context_id, (asyncio.Lock(), 0))
         self._locks[context_id] = (lock, users + 1)
         try:

@@ -54,14 +54,14 @@ def _call(address, request):
         try:
             sock.connect(address)
         except OSError as e:
-            _fail("cannot connect to the unit agent: dial unix %s: %s" % (address, _reason(e)))
+            _fail(f"cannot connect to the unit agent: dial unix {address}: {_reason(e)}")
         try:
             body = marshal.dumps(request, _MARSHAL_VERSION)
             sock.sendall(len(body).to_bytes(4, "big") + body)
             size = int.from_bytes(_recv_exactly(sock, 4), "big")
             reply = marshal.loads(_recv_exactly(sock, size))
         except (OSError, EOFError, ValueError) as e:
-            _fail("cannot talk to the unit agent: %s" % _reason(e))
+            _fail(f"cannot talk to the unit agent: {_reason(e)}")
     finally:
         sock.close()
     if not isinstance(reply, dict):

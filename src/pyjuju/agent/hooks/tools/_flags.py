@@ -75,7 +75,9 @@ class FlagSet:
         setattr(self._target, flag.dest, default)
 
     def bool(self, *names: str, dest: str, usage: str = "", default: bool = False) -> None:
-        self._add(Flag(names, dest, True, parse_bool, usage, "true" if default else "false"), default)
+        self._add(
+            Flag(names, dest, True, parse_bool, usage, "true" if default else "false"), default
+        )
 
     def string(self, *names: str, dest: str, usage: str = "", default: str = "") -> None:
         self._add(Flag(names, dest, False, str, usage, go_quote(default)), default)
@@ -98,7 +100,9 @@ class FlagSet:
         try:
             parsed = flag.parse(value)
         except ValueError as e:
-            raise flag_error(f"invalid value {go_quote(value)} for option {dashed(name)}: {e}") from None
+            raise flag_error(
+                f"invalid value {go_quote(value)} for option {dashed(name)}: {e}"
+            ) from None
         setattr(self._target, flag.dest, parsed)
 
     def _lookup(self, name: str) -> Flag:

@@ -46,7 +46,9 @@ class JujuLog(Command):
         elif self.level:
             known = _LEVELS.get(self.level.upper())
             if known is None:
-                await self.ctx.log("WARNING", f"Specified log level of {go_quote(self.level)} is not valid")
+                await self.ctx.log(
+                    "WARNING", f"Specified log level of {go_quote(self.level)} is not valid"
+                )
             else:
                 level = known
         prefix = ""

@@ -91,7 +91,9 @@ If more than one flag is specified, a map of values is returned.
                usage="get the address for the binding on which the unit should listen")  # fmt: skip
         f.bool("ingress-address", dest="ingress_address",
                usage="get the ingress address for the binding")  # fmt: skip
-        f.bool("egress-subnets", dest="egress_subnets", usage="get the egress subnets for the binding")
+        f.bool(
+            "egress-subnets", dest="egress_subnets", usage="get the egress subnets for the binding"
+        )
         relation_flag(self, f)
 
     def init(self, args: list[str]) -> None:
