@@ -106,6 +106,9 @@ class Client:
     def deploy(self, model: str, params: DeployParams) -> dict[str, Any]:
         return self._call("POST", f"/api/models/{self._m(model)}/applications", body=params.model_dump())
 
+    def show_application(self, model: str, application: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/applications/{application}")
+
     def remove_application(self, model: str, application: str) -> list[str]:
         return self._call("DELETE", f"/api/models/{self._m(model)}/applications/{application}")["notes"]
 

@@ -10,10 +10,14 @@ stdout and stderr are streamed line by line to the caller.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+PIPE_GRACE = 0.5
+"""Seconds to keep reading a finished hook's pipes (held open by a daemon it started)."""
 
 LineSink = Callable[[str, str], None]
 """Called with ``("stdout"|"stderr", line)`` for every output line."""
@@ -84,6 +88,14 @@ async def run_process(
                 return
             on_line(name, line.decode("utf-8", "replace").rstrip("\n"))
 
-    await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
+    pumps = asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
     code = await proc.wait()
+    # A daemon started by the hook may keep its stdout open forever: once the
+    # hook itself has exited, read what is already there and stop waiting.
+    try:
+        await asyncio.wait_for(asyncio.shield(pumps), PIPE_GRACE)
+    except TimeoutError:
+        pumps.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pumps
     return HookResult(code=code, via=via)

@@ -147,3 +147,13 @@ def resolved(model: str | None, units: tuple[str, ...], no_retry: bool, all_: bo
 
 
 cli.add_command(resolved, "resolve")
+
+
+@cli.command("show-application")
+@model_option
+@click.argument("applications", nargs=-1, required=True)
+@format_option("yaml", ("yaml", "json"))
+def show_application(model: str | None, applications: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Show an application's charm, base, exposure and endpoint bindings."""
+    sess = Session(model)
+    emit({a: sess.client().show_application(sess.model, a) for a in applications}, fmt, output=output)

@@ -10,7 +10,14 @@ import click
 import yaml
 
 from ... import charm as charmlib
-from ...core.errors import InvalidArgumentError, NotFoundError, NotSupportedError
+from ...core.errors import (
+    AlreadyExistsError,
+    ApplicationNotFoundError,
+    InvalidArgumentError,
+    NotFoundError,
+    NotSupportedError,
+)
+from ...core.names import validate_application_name
 from ...wire import DeployParams
 from ..app import Session, cli, info, model_option
 from ..clientstore import data_dir
@@ -79,13 +86,24 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
         raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
     data, loaded = charm_archive_bytes(path, _progress)
     app = application or loaded.meta.name
+    validate_application_name(app)
     values, strings = parse_config_args(config, app)
+    # Refuse bad config before anything is uploaded: a refused deploy changes nothing.
+    loaded.config.validate(values)
+    for key, text in strings.items():
+        loaded.config.parse_string(key, text)
     placement = [d for d in (to or "").split(",") if d.strip()]
     if dry_run:
         info(f'would deploy "{app}" from local charm "{loaded.meta.name}" with {num_units} unit(s)')
         return
     sess = Session(model)
     client = sess.client()
+    try:
+        client.show_application(sess.model, app)
+    except ApplicationNotFoundError:
+        pass
+    else:
+        raise AlreadyExistsError(f'cannot add application "{app}": application already exists')
     charm = client.upload_charm(sess.model, data)
     info(f'Located local charm "{charm["name"]}", revision {charm["revision"]}')
     info(f'Deploying "{app}" from local charm "{charm["name"]}", revision {charm["revision"]}')

@@ -134,6 +134,12 @@ async def deploy(model: str, p: DeployParams, svc: Services = Depends(services))
     return {"application": row.name, "charm-url": row.charm_url}
 
 
+@router.get("/models/{model}/applications/{application}")
+async def show_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        return apps.show_application(tx, models.resolve_model(tx, model), application)
+
+
 @router.delete("/models/{model}/applications/{application}")
 async def remove_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
     return {"notes": apps.remove_application(svc, model, application)}

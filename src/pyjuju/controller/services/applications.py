@@ -13,10 +13,10 @@ from ...core.errors import (
     UnitNotFoundError,
 )
 from ...core.names import UnitName, validate_application_name
-from ...store import ApplicationRow, MachineRow, ModelRow, UnitRow, WriteTx
+from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, WriteTx
 from .. import placement
 from .base import Services
-from .charms import config_schema, get_charm
+from .charms import config_schema, endpoint_names, get_charm
 from .models import resolve_model
 
 
@@ -248,6 +248,31 @@ def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:
     if app is None or app.life != "alive":
         raise ApplicationNotFoundError(f'application "{name}" not found', application=name)
     return app
+
+
+def show_application(tx: ReadTx, m: ModelRow, application: str) -> dict[str, Any]:
+    """``show-application`` body (spec §3.4.11)."""
+    app = tx.application(m.uuid, application)
+    if app is None:
+        raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
+    charm = get_charm(tx, m.uuid, app.charm_url)
+    bindings = {"": "alpha", **{e: "alpha" for e in endpoint_names(charm)}}
+    machines = {mm.id: mm for mm in tx.machines(m.uuid)}
+    base = next((machines[u.machine_id].base for u in tx.units(m.uuid, application=application)
+                 if u.machine_id in machines), "")
+    out: dict[str, Any] = {
+        "charm": charm.name,
+        "base": base,
+        "principal": not app.subordinate,
+        "exposed": app.exposed,
+        "remote": False,
+        "endpoint-bindings": bindings,
+    }
+    if app.constraints:
+        out["constraints"] = app.constraints
+    if app.life != "alive":
+        out["life"] = app.life
+    return out
 
 
 def get_config(svc: Services, model_ref: str, application: str) -> dict[str, Any]:
