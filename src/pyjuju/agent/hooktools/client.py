@@ -1,111 +1,87 @@
-"""The hook-tool client: one script behind every tool symlink (``config-get``, …).
-
-It runs on every tool call of every hook, so it starts an interpreter with
-``-S`` and imports only builtin modules (no ``socket``, ``json`` or pyjuju):
-it sends argv, cwd and (only if asked) stdin to the unit agent over a unix
-socket and relays the answer's stdout, stderr and exit code. Frames are a
-4-byte big-endian length and a ``marshal`` payload; agent and client run the
-same interpreter. ``install_tools`` copies this file, so keep it standalone.
-"""
-
+# The hook-tool client: the one script behind every tool symlink (config-get, ...).
+#
+# It runs on every tool call of every hook, so it is started as `python -S`
+# and imports only builtin modules (`posix`, not `os`, which drags in several
+# more; no socket, json or pyjuju). It sends argv and cwd (and stdin, only
+# when the agent asks) to the unit agent over a unix socket and relays the
+# reply's stdout, stderr and exit code. Frames are a 4-byte big-endian length
+# and a marshal payload; agent and client run the same interpreter.
+# It is kept small because the interpreter compiles it on every call, and it
+# exits with posix._exit: everything is written unbuffered, so interpreter
+# teardown is skipped. install_tools copies this file: keep it standalone.
 import _socket
 import marshal
-import os
+import posix
 import sys
 
-_MARSHAL_VERSION = 4
+
+def fail(message):
+    posix.write(2, b"ERROR " + message.encode("utf-8", "surrogateescape") + b"\n")
+    posix._exit(1)
 
 
-def _fail(message):
-    _write_all(2, ("ERROR " + message + "\n").encode("utf-8", "surrogateescape"))
-    sys.exit(1)
+def write_all(fd, data):
+    while data:
+        data = data[posix.write(fd, data):]
 
 
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        try:
-            n = os.write(fd, view)
-        except OSError:
-            return
-        view = view[n:]
-
-
-def _recv_exactly(sock, size):
-    chunks = []
-    while size:
-        chunk = sock.recv(min(size, 1 << 20))
-        if not chunk:
-            raise EOFError("the unit agent closed the connection")
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def _reason(err):
-    text = getattr(err, "strerror", None) or str(err)
-    return text[:1].lower() + text[1:]
-
-
-def _call(address, request):
-    """One round trip: connect, send the request frame, return the decoded reply."""
+def call(address, request):
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        try:
-            sock.connect(address)
-        except OSError as e:
-            _fail(f"cannot connect to the unit agent: dial unix {address}: {_reason(e)}")
-        try:
-            body = marshal.dumps(request, _MARSHAL_VERSION)
-            sock.sendall(len(body).to_bytes(4, "big") + body)
-            size = int.from_bytes(_recv_exactly(sock, 4), "big")
-            reply = marshal.loads(_recv_exactly(sock, size))
-        except (OSError, EOFError, ValueError) as e:
-            _fail(f"cannot talk to the unit agent: {_reason(e)}")
-    finally:
-        sock.close()
-    if not isinstance(reply, dict):
-        _fail("cannot talk to the unit agent: malformed reply")
-    return reply
-
-
-def _read_stdin():
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(0, 1 << 16)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
+        sock.connect(address)
+    except OSError as e:
+        fail("cannot connect to the unit agent: dial unix %s: %s"
+             % (address.decode("utf-8", "surrogateescape"), e.strerror))
+    body = marshal.dumps(request)
+    try:
+        sock.sendall(len(body).to_bytes(4, "big") + body)
+        chunks = []
+        while True:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError as e:
+        fail("cannot talk to the unit agent: %s" % e.strerror)
+    sock.close()
+    data = b"".join(chunks)
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
+        fail("cannot talk to the unit agent: truncated reply")
+    return marshal.loads(data[4:])
 
 
 def main():
-    name = os.path.basename(sys.argv[0])
+    env = posix.environ
+    name = sys.argv[0].rpartition("/")[2]
     args = sys.argv[1:]
-    if (name == "hooktool" or name.endswith(".py")) and args:
-        name, args = args[0], args[1:]  # "hooktool config-get ..." also works
-    context_id = os.environ.get("JUJU_CONTEXT_ID")
+    if name == "hooktool" and args:
+        name, args = args[0], args[1:]  # "hooktool config-get ..." works too
+    context_id = env.get(b"JUJU_CONTEXT_ID")
     if not context_id:
-        _fail("JUJU_CONTEXT_ID not set")
-    address = os.environ.get("JUJU_AGENT_SOCKET_ADDRESS")
+        fail("JUJU_CONTEXT_ID not set")
+    address = env.get(b"JUJU_AGENT_SOCKET_ADDRESS")
     if not address:
-        _fail("JUJU_AGENT_SOCKET_ADDRESS not set")
+        fail("JUJU_AGENT_SOCKET_ADDRESS not set")
     try:
-        cwd = os.getcwd()
+        cwd = posix.getcwd()
     except OSError:
-        cwd = os.environ.get("PWD") or "/"
-    request = {"ctx": context_id, "cmd": name, "args": args, "cwd": cwd, "stdin": None}
-    reply = _call(address, request)
+        cwd = env.get(b"PWD", b"/").decode("utf-8", "surrogateescape")
+    request = {"ctx": context_id.decode("utf-8", "surrogateescape"), "cmd": name, "args": args,
+               "cwd": cwd, "stdin": None}
+    reply = call(address, request)
     if reply.get("need_stdin"):
-        request["stdin"] = _read_stdin()
-        reply = _call(address, request)
-    _write_all(1, reply.get("stdout") or b"")
-    _write_all(2, reply.get("stderr") or b"")
+        chunks = []
+        while True:
+            chunk = posix.read(0, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        request["stdin"] = b"".join(chunks)
+        reply = call(address, request)
+    write_all(1, reply.get("stdout") or b"")
+    write_all(2, reply.get("stderr") or b"")
     code = reply.get("code", 1)
-    sys.exit(code if isinstance(code, int) else 1)
+    posix._exit(code if type(code) is int else 1)
 
 
 if __name__ == "__main__":
