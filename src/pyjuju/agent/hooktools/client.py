@@ -20,6 +20,11 @@ def fail(message):
     posix._exit(1)
 
 
+def reason(err):
+    text = err.strerror or str(err)
+    return text[:1].lower() + text[1:]  # Go's wording: "no such file or directory"
+
+
 def write_all(fd, data):
     while data:
         data = data[posix.write(fd, data):]
@@ -31,7 +36,7 @@ def call(address, request):
         sock.connect(address)
     except OSError as e:
         fail("cannot connect to the unit agent: dial unix %s: %s"
-             % (address.decode("utf-8", "surrogateescape"), e.strerror))
+             % (address.decode("utf-8", "surrogateescape"), reason(e)))
     body = marshal.dumps(request)
     try:
         sock.sendall(len(body).to_bytes(4, "big") + body)
@@ -42,7 +47,7 @@ def call(address, request):
                 break
             chunks.append(chunk)
     except OSError as e:
-        fail("cannot talk to the unit agent: %s" % e.strerror)
+        fail("cannot talk to the unit agent: %s" % reason(e))
     sock.close()
     data = b"".join(chunks)
     if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
