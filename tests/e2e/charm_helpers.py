@@ -108,14 +108,15 @@ def unit_names(st: dict[str, Any], app: str) -> list[str]:
 
 
 def wait_hooks(juju: Juju, app: str, predicate: Callable[[str, list[tuple[str, bool]]], bool],
-               what: str, timeout: float = 120) -> dict[str, Any]:
-    """Wait until every unit of ``app`` is idle and ``predicate(unit, runs)`` holds for each."""
+               what: str, timeout: float = 120, units: int | None = None) -> dict[str, Any]:
+    """Wait until every unit of ``app`` (``units`` of them, if given) is idle and
+    ``predicate(unit, runs)`` holds for each."""
 
     def ok(st: dict[str, Any]) -> bool:
-        units = st["applications"].get(app, {}).get("units") or {}
-        if not units:
+        units_ = st["applications"].get(app, {}).get("units") or {}
+        if not units_ or (units is not None and len(units_) != units):
             return False
-        for name, doc in units.items():
+        for name, doc in units_.items():
             if doc["juju-status"].get("current") != "idle":
                 return False
             if not predicate(name, runs(juju, name)):
