@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO, Any
 
 from .harness import Juju
@@ -32,8 +31,10 @@ def parse_runs(text: str) -> list[tuple[str, bool]]:
         if not line:
             continue
         if line.startswith("END "):
-            name = line[len("END "):]
-            assert runs and runs[-1] == (name, False), f"{line!r} does not close the last started hook:\n{text}"
+            name = line[len("END ") :]
+            assert runs and runs[-1] == (name, False), (
+                f"{line!r} does not close the last started hook:\n{text}"
+            )
             runs[-1] = (name, True)
         else:
             runs.append((line, False))
@@ -100,15 +101,23 @@ def eventually(predicate: Callable[[], Any], what: str, timeout: float = 60) -> 
 
 
 def leader_of(st: dict[str, Any], app: str) -> list[str]:
-    return sorted(u for u, doc in (st["applications"][app].get("units") or {}).items() if doc.get("leader"))
+    return sorted(
+        u for u, doc in (st["applications"][app].get("units") or {}).items() if doc.get("leader")
+    )
 
 
 def unit_names(st: dict[str, Any], app: str) -> list[str]:
-    return sorted((st["applications"].get(app, {}).get("units") or {}))
+    return sorted(st["applications"].get(app, {}).get("units") or {})
 
 
-def wait_hooks(juju: Juju, app: str, predicate: Callable[[str, list[tuple[str, bool]]], bool],
-               what: str, timeout: float = 120, units: int | None = None) -> dict[str, Any]:
+def wait_hooks(
+    juju: Juju,
+    app: str,
+    predicate: Callable[[str, list[tuple[str, bool]]], bool],
+    what: str,
+    timeout: float = 120,
+    units: int | None = None,
+) -> dict[str, Any]:
     """Wait until every unit of ``app`` (``units`` of them, if given) is idle and
     ``predicate(unit, runs)`` holds for each."""
 

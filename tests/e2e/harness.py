@@ -83,7 +83,7 @@ class Juju:
     def hooks(self, unit: str) -> list[str]:
         """The hooks a test charm recorded, in order (one line per hook it ran)."""
         path = self.charm_file(unit, "hooks.log")
-        return path.read_text().split() if path.exists() else []
+        return path.read_text().splitlines() if path.exists() else []
 
 
 def all_idle(st: dict[str, Any], apps: list[str] | None = None) -> bool:

@@ -49,7 +49,7 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
 
     if local.error is not None:
         hook = HookInfo.from_dict(local.error["hook"])
-        effects = local.error.get("effects", {})
+        effects = _refresh_effects(hook, local.error.get("effects", {}), remote)
         if int(remote.get("resolved_seq", 0)) > local.resolved_seq:
             return Op(kind="resolve", hook=hook, retry=remote.get("resolved") != "no-retry",
                       effects=effects)
@@ -80,6 +80,18 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
     if clock.update_status_due:
         return _hook("update-status")
     return None
+
+
+def _refresh_effects(hook: HookInfo, effects: dict[str, Any], remote: dict[str, Any]) -> dict[str, Any]:
+    """A retried or skipped hook handles the remote state as it is *now* (Juju's
+    ``wrapHookOp``): a config change made while the unit was in error is covered
+    by the retried config-changed, not followed by another one."""
+    out = dict(effects)
+    if hook.kind == "config-changed":
+        out["config_version"] = int(remote.get("config_version", 0))
+    elif hook.kind == "leader-settings-changed":
+        out["leader_settings_version"] = int(remote.get("leader_settings_version", 0))
+    return out
 
 
 def _teardown(local: LocalState) -> Op:
