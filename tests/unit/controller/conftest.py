@@ -106,7 +106,7 @@ def snapshot(svc: Services) -> Callable[[], dict[str, list[tuple[Any, ...]]]]:
         with svc.store.engine.connect() as conn:
             for table in schema.metadata.sorted_tables:
                 rows = conn.execute(sa.select(table)).all()
-                out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+                out[table.name] = sorted(tuple(map(repr, r)) for r in rows)
         return out
 
     return take

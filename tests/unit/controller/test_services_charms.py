@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from pyjuju.core.errors import CharmError, CharmNotFoundError, ModelNotFoundError, PyjujuError
 from pyjuju.controller.services import charms
+from pyjuju.core.errors import CharmError, CharmNotFoundError, ModelNotFoundError, PyjujuError
 
 
 def test_add_charm_records_row_and_blob(svc, model, charm_bytes) -> None:

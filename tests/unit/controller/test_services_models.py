@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from pyjuju.controller.services import models
 from pyjuju.core.errors import (
     AlreadyExistsError,
     ConfigError,
     InvalidArgumentError,
     ModelNotFoundError,
 )
-from pyjuju.controller.services import models
 
 
 def test_add_model_stores_row_at_revision_one(svc) -> None:

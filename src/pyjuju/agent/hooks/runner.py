@@ -52,46 +52,40 @@ async def run_process(
     on_line: LineSink,
     on_spawn: Callable[[int], Awaitable[None]] | None = None,
 ) -> HookResult:
+    if not (charm_dir / "metadata.yaml").exists():
+        return HookResult(code=1, error="charm missing from disk")
     exe, via = find_executable(charm_dir, dispatch_path)
     if exe is None:
         return HookResult(code=0, missing=True)
-    if not (charm_dir / "metadata.yaml").exists():
-        return HookResult(code=1, error="charm missing from disk", via=via)
     if exe.is_dir() or not os.access(exe, os.X_OK):
         reason = "is a directory" if exe.is_dir() else "permission denied"
         return HookResult(code=1, error=f"fork/exec {exe}: {reason}", via=via)
+    # Our own pipes, not asyncio's: a subprocess transport that owns the pipes
+    # only reports the exit once every pipe has closed, and a daemon started
+    # by the hook may hold them open for ever.
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
     try:
         proc = await asyncio.create_subprocess_exec(
             str(exe),
             cwd=str(charm_dir),
             env=env,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stdout=out_w,
+            stderr=err_w,
             start_new_session=True,
-            limit=1 << 22,
         )
     except OSError as e:
+        for fd in (out_r, out_w, err_r, err_w):
+            os.close(fd)
         return HookResult(code=1, error=f"fork/exec {exe}: {e.strerror}", via=via)
+    os.close(out_w)
+    os.close(err_w)
     if on_spawn is not None:
         await on_spawn(proc.pid)
-
-    async def pump(stream: asyncio.StreamReader | None, name: str) -> None:
-        if stream is None:
-            return
-        while True:
-            try:
-                line = await stream.readline()
-            except ValueError:  # a line longer than the limit: take what is buffered
-                line = await stream.read(1 << 22)
-            if not line:
-                return
-            on_line(name, line.decode("utf-8", "replace").rstrip("\n"))
-
-    pumps = asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
+    pumps = asyncio.gather(_pump(out_r, "stdout", on_line), _pump(err_r, "stderr", on_line))
     code = await proc.wait()
-    # A daemon started by the hook may keep its stdout open forever: once the
-    # hook itself has exited, read what is already there and stop waiting.
+    # Once the hook itself has exited, read what is already there and stop waiting.
     try:
         await asyncio.wait_for(asyncio.shield(pumps), PIPE_GRACE)
     except TimeoutError:
@@ -99,3 +93,24 @@ async def run_process(
         with contextlib.suppress(asyncio.CancelledError):
             await pumps
     return HookResult(code=code, via=via)
+
+
+async def _pump(fd: int, name: str, on_line: LineSink) -> None:
+    """Deliver ``fd``'s lines until EOF (or cancellation); closes ``fd``."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 22, loop=loop)
+    pipe = os.fdopen(fd, "rb", buffering=0)
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader, loop=loop), pipe
+    )
+    try:
+        while True:
+            try:
+                line = await reader.readline()
+            except ValueError:  # a line longer than the limit: take what is buffered
+                line = await reader.read(1 << 22)
+            if not line:
+                return
+            on_line(name, line.decode("utf-8", "replace").rstrip("\n"))
+    finally:
+        transport.close()

@@ -29,9 +29,13 @@ class StatusReporter:
         if self._task is None:
             self._task = asyncio.create_task(self._run())
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Deliver what is queued if the controller answers within ``timeout``, then stop."""
         if self._task is not None:
-            await self.flush()
+            try:
+                await asyncio.wait_for(self.flush(), timeout)
+            except TimeoutError:
+                log.warning("dropping undelivered status updates for %s", self._unit)
             self._task.cancel()
             self._task = None
 

@@ -46,6 +46,9 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
         return Op(kind="report-dead")
     if remote is None:
         return None
+    if local.leader and not remote.get("leader"):
+        # Losing leadership needs no hook, so it is accepted even while in error.
+        return Op(kind="accept-deposed", effects={"leader": False})
 
     if local.error is not None:
         hook = HookInfo.from_dict(local.error["hook"])
@@ -66,8 +69,6 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
     leader = bool(remote.get("leader"))
     if leader and not local.leader:
         return _hook("leader-elected", leader=True)
-    if not leader and local.leader:
-        return Op(kind="accept-deposed", effects={"leader": False})
     ls_version = int(remote.get("leader_settings_version", 0))
     if not leader and ls_version != local.leader_settings_version:
         return _hook("leader-settings-changed", leader_settings_version=ls_version)

@@ -198,7 +198,7 @@ def _kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
         finish_unit_removal(tx, m.uuid, u.name)
     else:
         tx.update_unit(m.uuid, u.name, life="dying")
-    if machine is not None and machine.created_for == u.name:
+    if machine is not None and machine.created_for:
         others = [x for x in tx.units(m.uuid, machine_id=machine.id) if x.name != u.name]
         if not others:
             notes.append(f"- will remove machine {machine.id}")
@@ -217,9 +217,11 @@ def finish_unit_removal(tx: WriteTx, model_uuid: str, unit: str) -> None:
         tx.remove_application(model_uuid, app.name)
     if u.machine_id:
         machine = tx.machine(model_uuid, u.machine_id)
+        # A machine that deploy or add-unit made goes with its last unit; one made
+        # by add-machine (created_for == "") stays until removed explicitly.
         if (
             machine is not None
-            and machine.created_for == unit
+            and machine.created_for
             and machine.life == "alive"
             and not tx.units(model_uuid, machine_id=machine.id)
         ):

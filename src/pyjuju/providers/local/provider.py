@@ -131,6 +131,8 @@ class LocalProvider:
 
     def _spawn(self, instance_id: str) -> None:
         entry = self._state["instances"][instance_id]
+        if self._alive(entry):  # started again (say, after a controller crash): one agent only
+            process.signal_group(int(entry["pid"]), signal.SIGKILL)
         argv = [*entry["command"], "--config", entry["config"]]
         if self.network == "netns":
             argv = ["ip", "netns", "exec", entry["ns"], *argv]
