@@ -35,8 +35,8 @@ def call(address, request):
     try:
         sock.connect(address)
     except OSError as e:
-        fail("cannot connect to the unit agent: dial unix %s: %s"
-             % (address.decode("utf-8", "surrogateescape"), reason(e)))
+        path = address.decode("utf-8", "surrogateescape")
+        fail(f"cannot connect to the unit agent: dial unix {path}: {reason(e)}")
     body = marshal.dumps(request)
     try:
         sock.sendall(len(body).to_bytes(4, "big") + body)
@@ -47,7 +47,7 @@ def call(address, request):
                 break
             chunks.append(chunk)
     except OSError as e:
-        fail("cannot talk to the unit agent: %s" % reason(e))
+        fail(f"cannot talk to the unit agent: {reason(e)}")
     sock.close()
     data = b"".join(chunks)
     if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
