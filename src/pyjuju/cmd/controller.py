@@ -79,6 +79,12 @@ async def serve(data_dir: Path) -> None:
 
     sockets = _bind(provider.controller_bind_addresses(), int(cfg.get("port") or 0))
     port = sockets[0].getsockname()[1]
+    if cfg.get("port") != port:
+        # Keep the port: a restarted controller must be where its agents look for it.
+        cfg["port"] = port
+        tmp = data_dir / "controller.json.tmp"
+        tmp.write_text(json.dumps(cfg, indent=1))
+        os.replace(tmp, data_dir / "controller.json")
     provisioner = Provisioner(svc, provider, port)
     cleanup = Cleanup(svc)
     server: uvicorn.Server | None = None
