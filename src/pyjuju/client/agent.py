@@ -89,5 +89,15 @@ class AgentClient:
     async def unit_dead(self, unit: str) -> None:
         await self._call("POST", self._u(unit) + "/dead", {})
 
+    async def enter_scope(self, unit: str, relation_id: int) -> None:
+        await self._call("POST", self._u(unit) + f"/relations/{relation_id}/enter-scope", {})
+
+    async def leave_scope(self, unit: str, relation_id: int) -> None:
+        await self._call("POST", self._u(unit) + f"/relations/{relation_id}/leave-scope", {})
+
+    async def relation_settings(self, unit: str, relation_id: int, owner: str, is_app: bool) -> dict[str, str]:
+        return await self._call("GET", self._u(unit) + f"/relations/{relation_id}/settings",
+                                params={"owner": owner, "is_app": is_app})
+
     async def send_logs(self, records: list[dict[str, Any]]) -> None:
         await self._call("POST", "/api/agent/logs", records)

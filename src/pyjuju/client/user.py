@@ -15,7 +15,9 @@ from ..wire import (
     ConfigParams,
     DeployParams,
     DestroyModelParams,
+    IntegrateParams,
     ModelConfigParams,
+    RemoveRelationParams,
     ResolvedParams,
 )
 from ._errors import connection_failed, raise_for
@@ -124,6 +126,15 @@ class Client:
         body = ConfigParams(strings=strings or {}, values=values or {}, reset=reset or []).model_dump()
         return bool(self._call("PATCH", f"/api/models/{self._m(model)}/applications/{application}/config",
                                body=body)["changed"])
+
+    # -- relations ------------------------------------------------------------
+    def integrate(self, model: str, a: str, b: str) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/relations",
+                          body=IntegrateParams(endpoints=[a, b]).model_dump())
+
+    def remove_relation(self, model: str, endpoints: list[str]) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/relations/remove",
+                          body=RemoveRelationParams(endpoints=endpoints).model_dump())
 
     # -- units ----------------------------------------------------------------
     @staticmethod

@@ -14,6 +14,7 @@ server puts it in error bodies and the client re-raises the matching class from
     │   ├── UnitNotFoundError           unit-not-found
     │   ├── MachineNotFoundError        machine-not-found
     │   ├── CharmNotFoundError          charm-not-found
+    │   ├── RelationNotFoundError       relation-not-found
     │   └── ControllerNotFoundError     controller-not-found
     ├── AlreadyExistsError              already-exists
     ├── InvalidArgumentError            invalid-argument
@@ -106,6 +107,11 @@ class MachineNotFoundError(NotFoundError):
 @register
 class CharmNotFoundError(NotFoundError):
     code = "charm-not-found"
+
+
+@register
+class RelationNotFoundError(NotFoundError):
+    code = "relation-not-found"
 
 
 @register

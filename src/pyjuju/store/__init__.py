@@ -17,6 +17,9 @@ from .rows import (
     LogRow,
     MachineRow,
     ModelRow,
+    RelationRow,
+    ScopeRow,
+    SettingsRow,
     UnitRow,
 )
 
@@ -28,6 +31,9 @@ __all__ = [
     "MachineRow",
     "ModelRow",
     "ReadTx",
+    "RelationRow",
+    "ScopeRow",
+    "SettingsRow",
     "Store",
     "UnitRow",
     "WriteTx",

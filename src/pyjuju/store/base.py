@@ -25,6 +25,9 @@ from .rows import (
     LogRow,
     MachineRow,
     ModelRow,
+    RelationRow,
+    ScopeRow,
+    SettingsRow,
     UnitRow,
     row_from,
 )
@@ -192,6 +195,29 @@ class ReadTx:
         rows = self._many(schema.machines, MachineRow, model_uuid=model_uuid)
         return sorted(rows, key=lambda m: [int(p) if p.isdigit() else p for p in m.id.split("/")])
 
+    # -- relations -------------------------------------------------------------
+    def relation(self, model_uuid: str, relation_id: int) -> RelationRow | None:
+        return self._one(schema.relations, RelationRow, model_uuid=model_uuid, id=relation_id)
+
+    def relations(self, model_uuid: str) -> list[RelationRow]:
+        return self._many(schema.relations, RelationRow, order=("id",), model_uuid=model_uuid)
+
+    def scopes(self, model_uuid: str, relation_id: int | None = None) -> list[ScopeRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if relation_id is not None:
+            where["relation_id"] = relation_id
+        return self._many(schema.relation_scopes, ScopeRow, order=("relation_id", "unit"), **where)
+
+    def settings(self, model_uuid: str, relation_id: int, owner: str, is_app: bool) -> SettingsRow | None:
+        return self._one(schema.relation_settings, SettingsRow, model_uuid=model_uuid,
+                         relation_id=relation_id, owner=owner, is_app=is_app)
+
+    def settings_versions(self, model_uuid: str) -> list[tuple[int, str, bool, int]]:
+        """``(relation_id, owner, is_app, version)`` of every bag in the model (no contents)."""
+        c = schema.relation_settings.c
+        q = sa.select(c.relation_id, c.owner, c.is_app, c.version).where(c.model_uuid == model_uuid)
+        return [(r[0], r[1], bool(r[2]), r[3]) for r in self.conn.execute(q)]
+
     # -- logs ------------------------------------------------------------------
     def logs(
         self,
@@ -301,6 +327,9 @@ class WriteTx(ReadTx):
 
     def remove_model(self, uuid: str) -> None:
         for table in (
+            schema.relation_settings,
+            schema.relation_scopes,
+            schema.relations,
             schema.units,
             schema.applications,
             schema.machines,
@@ -363,6 +392,64 @@ class WriteTx(ReadTx):
     def remove_machine(self, model_uuid: str, machine_id: str) -> None:
         self._delete(schema.machines, model_uuid=model_uuid, id=machine_id)
         self.touch(model_uuid, "machine", machine_id)
+
+    # -- relations -------------------------------------------------------------
+    def add_relation(self, row: RelationRow) -> None:
+        self._insert(schema.relations, row)
+        self.touch(row.model_uuid, "relation", str(row.id))
+
+    def update_relation(self, model_uuid: str, relation_id: int, **fields: Any) -> None:
+        self._update(schema.relations, {"model_uuid": model_uuid, "id": relation_id}, fields)
+        self.touch(model_uuid, "relation", str(relation_id))
+
+    def remove_relation(self, model_uuid: str, relation_id: int) -> None:
+        for table in (schema.relation_settings, schema.relation_scopes):
+            self.conn.execute(
+                sa.delete(table).where(table.c.model_uuid == model_uuid, table.c.relation_id == relation_id)
+            )
+        self._delete(schema.relations, model_uuid=model_uuid, id=relation_id)
+        self.touch(model_uuid, "relation", str(relation_id))
+
+    def enter_scope(self, row: ScopeRow) -> bool:
+        """Returns False when the unit was already in scope."""
+        existing = self._one(schema.relation_scopes, ScopeRow, model_uuid=row.model_uuid,
+                             relation_id=row.relation_id, unit=row.unit)
+        if existing is not None:
+            return False
+        self._insert(schema.relation_scopes, row)
+        self.touch(row.model_uuid, "relation", str(row.relation_id))
+        return True
+
+    def leave_scope(self, model_uuid: str, relation_id: int, unit: str) -> None:
+        self._delete(schema.relation_scopes, model_uuid=model_uuid, relation_id=relation_id, unit=unit)
+        self.touch(model_uuid, "relation", str(relation_id))
+
+    def update_settings(self, model_uuid: str, relation_id: int, owner: str, is_app: bool,
+                        changes: dict[str, str]) -> bool:
+        """Merge ``changes`` (``""`` deletes); bump the bag's version if anything changed."""
+        row = self.settings(model_uuid, relation_id, owner, is_app)
+        current = dict(row.settings) if row else {}
+        new = dict(current)
+        for k, v in changes.items():
+            if v == "":
+                new.pop(k, None)
+            else:
+                new[k] = v
+        if new == current and (row is not None or not changes):
+            return False
+        if row is None and not new:
+            return False
+        if row is None:
+            self._insert(schema.relation_settings, SettingsRow(
+                model_uuid=model_uuid, relation_id=relation_id, owner=owner, is_app=is_app,
+                settings=new, version=1))
+        else:
+            self._update(schema.relation_settings,
+                         {"model_uuid": model_uuid, "relation_id": relation_id, "owner": owner,
+                          "is_app": is_app},
+                         {"settings": new, "version": row.version + 1})
+        self.touch(model_uuid, "relation", str(relation_id))
+        return True
 
     # -- logs ------------------------------------------------------------------
     def add_logs(self, records: list[dict[str, Any]]) -> int:

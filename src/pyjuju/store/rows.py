@@ -32,6 +32,7 @@ class ModelRow:
     next_machine_id: int
     created: str
     status: dict[str, Any]
+    next_relation_id: int = 0
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,3 +127,51 @@ class CredentialRow:
     entity: str
     model_uuid: str | None
     created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RelationRow:
+    model_uuid: str
+    id: int
+    key: str
+    life: str
+    scope: str
+    endpoints: list[dict[str, Any]]
+    created: str
+
+    def endpoint_of(self, application: str) -> dict[str, Any] | None:
+        """This application's side (for a peer relation, the only side)."""
+        for ep in self.endpoints:
+            if ep["application"] == application:
+                return ep
+        return None
+
+    def other_side(self, application: str) -> dict[str, Any] | None:
+        """The counterpart's side; for a peer relation, the same side."""
+        for ep in self.endpoints:
+            if ep["application"] != application:
+                return ep
+        return self.endpoint_of(application)
+
+    @property
+    def is_peer(self) -> bool:
+        return len(self.endpoints) == 1
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ScopeRow:
+    model_uuid: str
+    relation_id: int
+    unit: str
+    application: str
+    entered: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SettingsRow:
+    model_uuid: str
+    relation_id: int
+    owner: str
+    is_app: bool
+    settings: dict[str, str]
+    version: int

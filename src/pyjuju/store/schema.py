@@ -40,6 +40,7 @@ models = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("config", sa.JSON, nullable=False),
     sa.Column("next_machine_id", sa.Integer, nullable=False),
+    sa.Column("next_relation_id", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created", sa.String, nullable=False),
     sa.Column("status", sa.JSON, nullable=False),
     sa.UniqueConstraint("owner", "name"),
@@ -130,6 +131,40 @@ machines = sa.Table(
     sa.Column("base", sa.String, nullable=False),
     sa.Column("created_for", sa.String, nullable=False),  # unit it was made for, "" if add-machine
     sa.Column("created", sa.String, nullable=False),
+)
+
+relations = sa.Table(
+    "relations",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String, nullable=False),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("scope", sa.String, nullable=False),  # "global" | "container"
+    # [{"application", "name", "role", "interface", "scope", "limit", "implicit"}]
+    sa.Column("endpoints", sa.JSON, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+relation_scopes = sa.Table(
+    "relation_scopes",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("relation_id", sa.Integer, primary_key=True),
+    sa.Column("unit", sa.String, primary_key=True),
+    sa.Column("application", sa.String, nullable=False),
+    sa.Column("entered", sa.String, nullable=False),
+)
+
+relation_settings = sa.Table(
+    "relation_settings",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("relation_id", sa.Integer, primary_key=True),
+    sa.Column("owner", sa.String, primary_key=True),  # unit name, or application name when is_app
+    sa.Column("is_app", sa.Boolean, primary_key=True),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
 )
 
 logs = sa.Table(

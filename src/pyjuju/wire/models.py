@@ -20,10 +20,12 @@ __all__ = [
     "DeployParams",
     "DestroyModelParams",
     "HookCommitParams",
+    "IntegrateParams",
     "LeaderSettingsParams",
     "MachineStatusParams",
     "ModelConfigParams",
     "PortChange",
+    "RemoveRelationParams",
     "ResolvedParams",
     "StatusValue",
     "UnitDeadParams",
@@ -79,6 +81,18 @@ class ConfigParams(_Body):
     strings: dict[str, str] = Field(default_factory=dict)
     values: dict[str, Any] = Field(default_factory=dict)
     reset: list[str] = Field(default_factory=list)
+
+
+class IntegrateParams(_Body):
+    """``integrate A[:endpoint] B[:endpoint]``."""
+
+    endpoints: list[str] = Field(min_length=2, max_length=2)
+
+
+class RemoveRelationParams(_Body):
+    """Two endpoints (``app`` or ``app:endpoint``), or one relation id."""
+
+    endpoints: list[str] = Field(min_length=1, max_length=2)
 
 
 class ResolvedParams(_Body):

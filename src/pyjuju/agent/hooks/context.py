@@ -17,7 +17,7 @@ from typing import Any
 
 from ...charm import CharmMeta
 from ...client import AgentClient
-from ...core.errors import NotLeaderError, PyjujuError
+from ...core.errors import ForbiddenError, NotLeaderError, PyjujuError
 from ...core.ports import PortRange
 from ...wire import AgentStatusParams, HookCommitParams, PortChange, StatusValue
 from .toolctx import (
@@ -60,6 +60,8 @@ class HookContext:
         remote_unit: str = "",
         remote_app: str = "",
         action_name: str = "",
+        relations: dict[int, dict[str, Any]] | None = None,
+        model_uuid: str = "",
     ) -> None:
         self.unit_name = unit_name
         self.application_name = unit_name.rsplit("/", 1)[0]
@@ -83,6 +85,11 @@ class HookContext:
         self._state: dict[str, str] | None = None
         self._state_set: dict[str, str] = {}
         self._state_delete: set[str] = set()
+        self._relations: dict[int, dict[str, Any]] = relations or {}
+        self._model_uuid = model_uuid
+        self._bags: dict[tuple[int, str, bool], dict[str, str]] = {}
+        self._unit_writes: dict[int, dict[str, str]] = {}
+        self._app_writes: dict[int, dict[str, str]] = {}
 
     # -- commit --------------------------------------------------------------
     def commit_params(self) -> HookCommitParams:
@@ -92,6 +99,8 @@ class HookContext:
             ports=list(self._port_changes),
             state_set=dict(self._state_set),
             state_delete=sorted(self._state_delete),
+            relation_settings={str(k): dict(v) for k, v in self._unit_writes.items() if v},
+            app_relation_settings={str(k): dict(v) for k, v in self._app_writes.items() if v},
         )
 
     # -- config ----------------------------------------------------------------
@@ -228,30 +237,64 @@ class HookContext:
     async def goal_state(self) -> dict[str, Any]:
         return await self._call(self._client.goal_state(self.unit_name))
 
-    # -- relations (none yet: relation semantics arrive with the relations feature)
+    # -- relations -----------------------------------------------------------
     def relation_ids(self, endpoint: str) -> list[str]:
-        return []
+        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items() if lr["endpoint"] == endpoint]
 
     def has_relation(self, relation_id: int) -> bool:
-        return False
+        return relation_id in self._relations
+
+    def _relation(self, relation_id: int) -> dict[str, Any]:
+        lr = self._relations.get(relation_id)
+        if lr is None:
+            raise ToolError("relation not found")
+        return lr
 
     def relation_endpoint(self, relation_id: int) -> str:
-        raise ToolError("relation not found")
+        return str(self._relation(relation_id)["endpoint"])
 
     def relation_units(self, relation_id: int) -> list[str]:
-        raise ToolError("relation not found")
+        return sorted(self._relation(relation_id).get("members") or {})
 
     def relation_remote_app(self, relation_id: int) -> str:
-        raise ToolError("relation not found")
+        return str(self._relation(relation_id)["remote_app"])
 
     async def relation_settings(self, relation_id: int, owner: str, app: bool) -> dict[str, str]:
-        raise ToolError("relation not found")
+        lr = self._relation(relation_id)
+        own_app = owner == self.application_name if app else owner.rsplit("/", 1)[0] == self.application_name
+        if own_app and owner != self.unit_name and not lr.get("peer") and not (app and self._leader):
+            raise ToolError("permission denied")
+        key = (relation_id, owner, app)
+        if key not in self._bags:
+            try:
+                self._bags[key] = await self._client.relation_settings(self.unit_name, relation_id, owner, app)
+            except ForbiddenError:
+                raise ToolError("permission denied") from None
+            except PyjujuError as e:
+                raise ToolError(e.message) from None
+        bag = dict(self._bags[key])
+        pending = None
+        if app and owner == self.application_name:
+            pending = self._app_writes.get(relation_id)
+        elif not app and owner == self.unit_name:
+            pending = self._unit_writes.get(relation_id)
+        for k, v in (pending or {}).items():
+            if v == "":
+                bag.pop(k, None)
+            else:
+                bag[k] = v
+        return bag
 
     def set_relation_settings(self, relation_id: int, values: dict[str, str], app: bool) -> None:
-        raise ToolError("relation not found")
+        self._relation(relation_id)
+        if app and not self._leader:
+            raise ToolError("cannot write relation settings")
+        target = self._app_writes if app else self._unit_writes
+        target.setdefault(relation_id, {}).update(values)
 
     def relation_model_uuid(self, relation_id: int) -> str:
-        raise ToolError("relation not found")
+        self._relation(relation_id)
+        return self._model_uuid
 
     # -- helpers -----------------------------------------------------------
     async def _call(self, aw: Awaitable[Any]) -> Any:

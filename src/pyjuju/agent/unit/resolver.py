@@ -18,10 +18,12 @@ from .state import HookInfo, LocalState
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Op:
     """One operation. ``kind`` is ``run-hook``, ``resume-commit``, ``resolve``,
-    ``accept-deposed`` or ``report-dead``."""
+    ``accept-deposed``, ``enter-scope``, ``leave-scope`` or ``report-dead``."""
 
     kind: str
     hook: HookInfo | None = None
+    relation_id: str = ""
+    """For ``enter-scope`` / ``leave-scope``: relations that need no hook."""
     retry: bool = True
     effects: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Local-state fields to set once the hook commits."""
@@ -60,11 +62,25 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
             return Op(kind="run-hook", hook=hook, effects=effects)
         return None
 
+    relations: dict[str, Any] = remote.get("relations") or {}
     if remote.get("life", "alive") != "alive":
+        for rid in sorted(local.relations, key=int):
+            op = _relation_op(rid, local.relations[rid], None, departing_self=str(remote.get("name", "")))
+            if op is not None:
+                return op
         return _teardown(local)
 
     if not local.installed:
         return _hook("install", installed=True)
+
+    for rid in sorted(relations, key=int):
+        rv = relations[rid]
+        if rv.get("life") == "alive" and rid not in local.relations:
+            if rv.get("implicit"):
+                return Op(kind="enter-scope", relation_id=rid, effects={"relation": _created(rid, rv)})
+            hook = HookInfo(kind="relation-created", relation_id=int(rid), endpoint=rv["endpoint"],
+                            remote_app=rv["remote_app"])
+            return Op(kind="run-hook", hook=hook, effects={"relation": _created(rid, rv)})
 
     leader = bool(remote.get("leader"))
     if leader and not local.leader:
@@ -78,6 +94,11 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
         return _hook("config-changed", config_version=config_version)
     if not local.started:
         return _hook("start", started=True)
+    for rid in sorted(local.relations, key=int):
+        rv = relations.get(rid)
+        op = _relation_op(rid, local.relations[rid], rv if rv and rv.get("life") == "alive" else None)
+        if op is not None:
+            return op
     if clock.update_status_due:
         return _hook("update-status")
     return None
@@ -93,6 +114,63 @@ def _refresh_effects(hook: HookInfo, effects: dict[str, Any], remote: dict[str, 
     elif hook.kind == "leader-settings-changed":
         out["leader_settings_version"] = int(remote.get("leader_settings_version", 0))
     return out
+
+
+def _created(rid: str, rv: dict[str, Any]) -> dict[str, Any]:
+    return {"id": rid, "action": "created", "endpoint": rv["endpoint"], "remote_app": rv["remote_app"],
+            "peer": bool(rv.get("peer")), "implicit": bool(rv.get("implicit"))}
+
+
+def _relation_op(rid: str, lr: dict[str, Any], rv: dict[str, Any] | None,
+                 departing_self: str = "") -> Op | None:
+    """The next hook for one relation, in Juju's order: a pending changed, departs,
+    broken, app-level changed, joins, unit-level changed. ``rv`` is None when the
+    relation (or this unit) is going away: every member departs, then it breaks.
+    ``departing_self`` names this unit when it is the one leaving (JUJU_DEPARTING_UNIT)."""
+    if lr.get("broken"):
+        return Op(kind="leave-scope", relation_id=rid)
+    endpoint, remote_app = lr["endpoint"], lr["remote_app"]
+    remote_members: dict[str, int] = {} if rv is None else dict(rv.get("members") or {})
+    local_members: dict[str, int] = lr.get("members") or {}
+
+    def hook(kind: str, unit: str = "", departing: str = "") -> HookInfo:
+        return HookInfo(kind=kind, relation_id=int(rid), endpoint=endpoint, remote_unit=unit,
+                        remote_app=remote_app if not unit else unit.rsplit("/", 1)[0],
+                        departing_unit=departing)
+
+    if lr.get("implicit"):  # the implicit juju-info side never runs hooks
+        return Op(kind="leave-scope", relation_id=rid) if rv is None else None
+    pending = lr.get("changed_pending") or ""
+    if pending and rv is not None:
+        version = remote_members.get(pending, local_members.get(pending, 0))
+        return Op(kind="run-hook", hook=hook("relation-changed", pending),
+                  effects={"relation": {"id": rid, "action": "changed", "unit": pending, "version": version}})
+    everyone = sorted(set(local_members) | set(remote_members))
+    for unit in everyone:
+        if unit in local_members and unit not in remote_members:
+            return Op(kind="run-hook", hook=hook("relation-departed", unit, departing_self or unit),
+                      effects={"relation": {"id": rid, "action": "departed", "unit": unit}})
+    if rv is None:
+        if lr.get("peer"):
+            return Op(kind="leave-scope", relation_id=rid)
+        return Op(kind="run-hook", hook=hook("relation-broken"),
+                  effects={"relation": {"id": rid, "action": "broken"}})
+    app_version = int(rv.get("app_version") or 0)
+    if app_version != int((lr.get("app_members") or {}).get(remote_app, 0)):
+        return Op(kind="run-hook", hook=hook("relation-changed"),
+                  effects={"relation": {"id": rid, "action": "app-changed", "app": remote_app,
+                                        "version": app_version}})
+    for unit in everyone:
+        if unit in remote_members and unit not in local_members:
+            return Op(kind="run-hook", hook=hook("relation-joined", unit),
+                      effects={"relation": {"id": rid, "action": "joined", "unit": unit,
+                                            "version": remote_members[unit]}})
+    for unit in everyone:
+        if unit in remote_members and unit in local_members and remote_members[unit] != local_members[unit]:
+            return Op(kind="run-hook", hook=hook("relation-changed", unit),
+                      effects={"relation": {"id": rid, "action": "changed", "unit": unit,
+                                            "version": remote_members[unit]}})
+    return None
 
 
 def _teardown(local: LocalState) -> Op:

@@ -60,6 +60,10 @@ class LocalState:
     """In-flight hook: ``{"hook", "step": queued|running|committing, "effects", "pid", "commit"}``."""
     error: dict[str, Any] | None = None
     """Failed hook awaiting ``resolved`` or a retry: ``{"hook", "retries"}``."""
+    relations: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    """Per relation id: ``endpoint``, ``remote_app``, ``peer``, ``implicit``, ``members``
+    (remote unit -> settings version seen), ``app_members`` (app -> version seen),
+    ``changed_pending`` (unit whose relation-changed must follow its joined), ``broken``."""
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Room for later features (relations, actions) without a format change."""
 

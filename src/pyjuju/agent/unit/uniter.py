@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from ... import charm as charmlib
 from ...client import AgentClient
 from ...core import process
-from ...core.errors import ConnectionFailedError
+from ...core.errors import ConnectionFailedError, PyjujuError
 from ...core.names import unit_tag
 from ...wire import AgentStatusParams, HookCommitParams, StatusValue
 from ..hooks.context import HookContext, MachineNetwork
@@ -167,6 +167,14 @@ class UnitAgent:
         elif op.kind == "accept-deposed":
             self._apply(op.effects)
             self.save()
+        elif op.kind == "enter-scope":
+            if await self._enter_scope(int(op.relation_id)):
+                self._apply(op.effects)
+                self.save()
+        elif op.kind == "leave-scope":
+            await self.host.client.leave_scope(self.name, int(op.relation_id))
+            self.local.relations.pop(op.relation_id, None)
+            self.save()
         elif op.kind == "report-dead":
             await self.reporter.flush()
             await self.host.client.unit_dead(self.name)
@@ -177,6 +185,10 @@ class UnitAgent:
         view = dict(self.remote or {})
         if hook.kind == "install" or not self.charm_dir.joinpath("metadata.yaml").exists():
             await self._deploy_charm(view)
+        if hook.kind == "relation-created" and self.local.op is None:
+            assert hook.relation_id is not None
+            if not await self._enter_scope(hook.relation_id):
+                return
         if hook.kind == "leader-elected" and not view.get("leader"):
             self._log("INFO", "juju.worker.uniter", "skipping leader-elected: no longer leader")
             self.local.op = None
@@ -201,6 +213,9 @@ class UnitAgent:
             api_addresses=self.host.api_addresses,
             principal=view.get("principal", ""),
             proxy=self.host.model().get("proxy"),
+            relation=None if hook.relation_id is None else (
+                hook.endpoint, f"{hook.endpoint}:{hook.relation_id}", hook.remote_unit, hook.remote_app),
+            departing_unit=hook.departing_unit,
         )
         module = f"unit.{self.name}.{hook.name}"
 
@@ -267,7 +282,51 @@ class UnitAgent:
 
     def _apply(self, effects: dict[str, Any]) -> None:
         for k, v in effects.items():
-            setattr(self.local, k, v)
+            if k == "relation":
+                self._apply_relation(v)
+            else:
+                setattr(self.local, k, v)
+
+    def _apply_relation(self, eff: dict[str, Any]) -> None:
+        rid, action = str(eff["id"]), eff["action"]
+        if action == "created":
+            self.local.relations[rid] = {
+                "endpoint": eff["endpoint"], "remote_app": eff["remote_app"], "peer": eff["peer"],
+                "implicit": eff["implicit"], "members": {}, "app_members": {}, "changed_pending": "",
+                "broken": False,
+            }
+            return
+        lr = self.local.relations.get(rid)
+        if lr is None:
+            return
+        if action == "joined":
+            lr["members"][eff["unit"]] = eff["version"]
+            lr["changed_pending"] = eff["unit"]
+        elif action == "changed":
+            lr["members"][eff["unit"]] = eff["version"]
+            if lr.get("changed_pending") == eff["unit"]:
+                lr["changed_pending"] = ""
+        elif action == "app-changed":
+            lr["app_members"][eff["app"]] = eff["version"]
+        elif action == "departed":
+            lr["members"].pop(eff["unit"], None)
+            if lr.get("changed_pending") == eff["unit"]:
+                lr["changed_pending"] = ""
+        elif action == "broken":
+            lr["broken"] = True
+
+    async def _enter_scope(self, relation_id: int) -> bool:
+        """Join the relation on the controller; False if it is no longer joinable."""
+        try:
+            await self.host.client.enter_scope(self.name, relation_id)
+        except ConnectionFailedError:
+            raise
+        except PyjujuError as e:
+            self._log("WARNING", "juju.worker.uniter.relation", f"cannot enter scope of relation {relation_id}: {e}")
+            self.changed.clear()
+            await asyncio.sleep(0.5)
+            return False
+        return True
 
     # -- statuses around hooks (spec §3.6) ----------------------------------
     def _pre_hook_status(self, hook: HookInfo) -> None:
@@ -322,7 +381,32 @@ class UnitAgent:
             relation_id=hook.relation_id,
             remote_unit=hook.remote_unit,
             remote_app=hook.remote_app,
+            relations=self._context_relations(hook),
+            model_uuid=self.host.model().get("uuid", ""),
         )
+
+    def _context_relations(self, hook: HookInfo) -> dict[int, dict[str, Any]]:
+        """The relations as this hook sees them: what the unit has joined, as of now,
+        with the joining unit in and the departing unit out (spec §4.4)."""
+        import copy
+
+        rels = {int(rid): copy.deepcopy(lr) for rid, lr in self.local.relations.items() if not lr.get("implicit")}
+        rid = hook.relation_id
+        if rid is None:
+            return rels
+        if hook.kind == "relation-created" and rid not in rels:
+            rv = ((self.remote or {}).get("relations") or {}).get(str(rid), {})
+            rels[rid] = {"endpoint": hook.endpoint, "remote_app": hook.remote_app,
+                         "peer": bool(rv.get("peer")), "members": {}}
+        lr = rels.get(rid)
+        if lr is not None:
+            if hook.kind == "relation-joined":
+                lr["members"][hook.remote_unit] = 0
+            elif hook.kind == "relation-departed":
+                lr["members"].pop(hook.remote_unit, None)
+            elif hook.kind == "relation-broken":
+                lr["members"] = {}
+        return rels
 
     def _charm_meta(self) -> charmlib.CharmMeta:
         if self._meta is None:

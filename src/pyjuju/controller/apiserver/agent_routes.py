@@ -90,6 +90,28 @@ async def unit_dead(app: str, num: int, ident: Identity = Depends(machine), svc:
     return {}
 
 
+@router.post("/units/{app}/{num}/relations/{relation_id}/enter-scope")
+async def enter_scope(app: str, num: int, relation_id: int, ident: Identity = Depends(machine),
+                      svc: Services = Depends(services)) -> dict[str, Any]:
+    agents.enter_scope(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id)
+    return {}
+
+
+@router.post("/units/{app}/{num}/relations/{relation_id}/leave-scope")
+async def leave_scope(app: str, num: int, relation_id: int, ident: Identity = Depends(machine),
+                      svc: Services = Depends(services)) -> dict[str, Any]:
+    agents.leave_scope(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id)
+    return {}
+
+
+@router.get("/units/{app}/{num}/relations/{relation_id}/settings")
+async def relation_settings(app: str, num: int, relation_id: int, owner: str, is_app: bool = False,
+                            ident: Identity = Depends(machine),
+                            svc: Services = Depends(services)) -> dict[str, str]:
+    return agents.relation_settings(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id,
+                                    owner, is_app)
+
+
 @router.post("/logs")
 async def logs(records: list[AgentLogRecord], ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
     agents.add_logs(svc, _model(svc, ident), [r.model_dump() for r in records])

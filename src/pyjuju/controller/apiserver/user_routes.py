@@ -16,11 +16,13 @@ from ...wire import (
     ConfigParams,
     DeployParams,
     DestroyModelParams,
+    IntegrateParams,
     ModelConfigParams,
+    RemoveRelationParams,
     ResolvedParams,
 )
 from ..services import applications as apps
-from ..services import charms, models
+from ..services import charms, models, relations
 from ..services.base import Services
 from ..services.status import build_status, machine_doc, show_unit
 from .deps import services, user
@@ -163,6 +165,18 @@ async def set_config(
 ) -> dict[str, Any]:
     changed = apps.set_config(svc, model, application, strings=p.strings, values=p.values, reset=p.reset)
     return {"changed": changed}
+
+
+@router.post("/models/{model}/relations")
+async def integrate(model: str, p: IntegrateParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    rel = relations.integrate(svc, model, p.endpoints[0], p.endpoints[1])
+    return {"id": rel.id, "key": rel.key, "endpoints": rel.endpoints}
+
+
+@router.post("/models/{model}/relations/remove")
+async def remove_relation(model: str, p: RemoveRelationParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    rel = relations.remove_relation(svc, model, p.endpoints)
+    return {"id": rel.id, "key": rel.key}
 
 
 @router.delete("/models/{model}/units/{application}/{number}")

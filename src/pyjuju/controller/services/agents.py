@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import ForbiddenError, NotLeaderError, UnitNotFoundError
+from ...core.errors import ConflictError, ForbiddenError, NotLeaderError, UnitNotFoundError
 from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
 from ...wire import AgentStatusParams, HookCommitParams
+from . import relations
 from .applications import finish_unit_removal
 from .base import Services
 
@@ -99,7 +100,10 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
                 state.pop(k, None)
             state.update(p.state_set)
             fields["state"] = state
-        tx.update_unit(m.uuid, unit, **fields)
+        if p.relation_settings or p.app_relation_settings:
+            relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
+        tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)
+                       else "unit-status", **fields)
     return True
 
 
@@ -184,19 +188,61 @@ def _status_triplet(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, Any]:
+    """What the unit's application is heading for (spec §4.26): its units and relations."""
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        units = {}
-        for x in tx.units(m.uuid, application=u.application):
+        all_units = tx.units(m.uuid)
+
+        def unit_entry(x: UnitRow) -> dict[str, str]:
             status = "dying" if x.life != "alive" else x.workload_status.get("current", "unknown")
-            units[x.name] = {"status": status, "since": timefmt.goal_state_since(x.workload_status["since"])}
-        return {"units": units, "relations": {}}
+            return {"status": status, "since": timefmt.goal_state_since(x.workload_status["since"])}
+
+        units = {x.name: unit_entry(x) for x in all_units if x.application == u.application
+                 and (not x.principal or not u.principal or x.principal == u.principal)}
+        rels: dict[str, dict[str, Any]] = {}
+        for rel in tx.relations(m.uuid):
+            mine = rel.endpoint_of(u.application)
+            if mine is None or rel.is_peer:
+                continue
+            other = rel.other_side(u.application)
+            assert other is not None
+            entry = rels.setdefault(mine["name"], {})
+            status = "joined" if rel.life == "alive" else "broken"
+            entry[other["application"]] = {"status": status, "since": timefmt.goal_state_since(rel.created)}
+            for x in all_units:
+                if x.application == other["application"]:
+                    entry[x.name] = unit_entry(x)
+        return {"units": units, "relations": rels}
 
 
 def unit_dead(svc: Services, m: ModelRow, machine_id: str, unit: str) -> None:
     with svc.store.write() as tx:
         _own_unit(tx, m, machine_id, unit)
+        subs = [x.name for x in tx.units(m.uuid) if x.principal == unit]
+        if subs:
+            raise ConflictError(f'unit "{unit}" still has subordinates: {", ".join(subs)}', unit=unit)
         finish_unit_removal(tx, m.uuid, unit)
+
+
+def enter_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int) -> None:
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        mm = tx.machine(m.uuid, machine_id)
+        address = mm.addresses[0] if mm is not None and mm.addresses else "127.0.0.1"
+        relations.enter_scope(tx, m, u, relation_id, address)
+
+
+def leave_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int) -> None:
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        relations.leave_scope(tx, m, u, relation_id)
+
+
+def relation_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int,
+                      owner: str, is_app: bool) -> dict[str, str]:
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        return relations.read_settings(tx, m, u, relation_id, owner, is_app)
 
 
 def add_logs(svc: Services, m: ModelRow, records: list[dict[str, Any]]) -> None:

@@ -17,6 +17,7 @@ from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, Writ
 from .. import placement
 from .base import Services
 from .charms import config_schema, endpoint_names, get_charm
+from .relations import add_peer_relations, kill_relations_of, leave_scope
 from .models import resolve_model
 
 
@@ -68,6 +69,7 @@ def deploy(
             created=timefmt.now_iso(),
         )
         tx.add_application(row)
+        add_peer_relations(tx, m, row)
         _add_units(svc, tx, m, row, num_units, directives)
     return row
 
@@ -104,33 +106,46 @@ def _add_units(
             target = str(next_machine)
             next_machine += 1
             tx.add_machine(_new_machine(svc, m, target, created_for=unit, constraints=app.constraints))
-        tx.add_unit(
-            UnitRow(
-                model_uuid=m.uuid,
-                name=unit,
-                application=app.name,
-                number=next_unit - 1,
-                machine_id=target,
-                principal="",
-                life="alive",
-                workload_status={"current": "waiting", "message": "waiting for machine", "since": now},
-                agent_status={"current": "allocating", "message": "", "since": now},
-                status_ever_set=False,
-                workload_version="",
-                opened_ports=[],
-                state={},
-                resolved="",
-                resolved_seq=0,
-                commit_id="",
-                created=now,
-            )
-        )
+        tx.add_unit(_new_unit(m, app, unit, next_unit - 1, target, principal=""))
         names.append(unit)
     if next_machine != m.next_machine_id:
         tx.update_model(m.uuid, next_machine_id=next_machine)
     tx.update_application(m.uuid, app.name, next_unit=next_unit)
     ensure_leader(tx, m.uuid, app.name)
     return names
+
+
+def _new_unit(m: ModelRow, app: ApplicationRow, name: str, number: int, machine_id: str | None,
+              principal: str) -> UnitRow:
+    now = timefmt.now_iso()
+    return UnitRow(
+        model_uuid=m.uuid,
+        name=name,
+        application=app.name,
+        number=number,
+        machine_id=machine_id,
+        principal=principal,
+        life="alive",
+        workload_status={"current": "waiting", "message": "waiting for machine", "since": now},
+        agent_status={"current": "allocating", "message": "", "since": now},
+        status_ever_set=False,
+        workload_version="",
+        opened_ports=[],
+        state={},
+        resolved="",
+        resolved_seq=0,
+        commit_id="",
+        created=now,
+    )
+
+
+def add_subordinate_unit(tx: WriteTx, m: ModelRow, app: ApplicationRow, principal: UnitRow) -> str:
+    """A subordinate unit lives on its principal's machine and goes with it."""
+    name = f"{app.name}/{app.next_unit}"
+    tx.add_unit(_new_unit(m, app, name, app.next_unit, principal.machine_id, principal=principal.name))
+    tx.update_application(m.uuid, app.name, next_unit=app.next_unit + 1)
+    ensure_leader(tx, m.uuid, app.name)
+    return name
 
 
 def _new_machine(svc: Services, m: ModelRow, machine_id: str, *, created_for: str, constraints: str) -> MachineRow:
@@ -185,21 +200,26 @@ def remove_units(svc: Services, model_ref: str, units: list[str]) -> list[str]:
                 )
             rows.append(u)
         for u in rows:
-            removed.extend(_kill_unit(tx, m, u))
+            removed.extend(kill_unit(tx, m, u))
     return removed
 
 
-def _kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
+def kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
+    """Start removing a unit (and its subordinates); returns what will go, for the user."""
     notes = [f"will remove unit {u.name}"]
     if u.life != "alive":
         return notes
+    for sub in tx.units(m.uuid):
+        if sub.principal == u.name and sub.life == "alive":
+            kill_unit(tx, m, sub)
     machine = tx.machine(m.uuid, u.machine_id) if u.machine_id else None
     if u.agent_status.get("current") == "allocating" and (machine is None or machine.instance_id == ""):
         finish_unit_removal(tx, m.uuid, u.name)
     else:
         tx.update_unit(m.uuid, u.name, life="dying")
     if machine is not None and machine.created_for:
-        others = [x for x in tx.units(m.uuid, machine_id=machine.id) if x.name != u.name]
+        others = [x for x in tx.units(m.uuid, machine_id=machine.id)
+                  if x.name != u.name and x.principal != u.name]
         if not others:
             notes.append(f"- will remove machine {machine.id}")
     return notes
@@ -210,11 +230,15 @@ def finish_unit_removal(tx: WriteTx, model_uuid: str, unit: str) -> None:
     u = tx.unit(model_uuid, unit)
     if u is None:
         return
+    m = tx.model(model_uuid)
+    for scope in tx.scopes(model_uuid):
+        if scope.unit == unit and m is not None:
+            leave_scope(tx, m, u, scope.relation_id)
     tx.remove_unit(model_uuid, unit)
     ensure_leader(tx, model_uuid, u.application)
     app = tx.application(model_uuid, u.application)
     if app is not None and app.life != "alive" and not tx.units(model_uuid, application=app.name):
-        tx.remove_application(model_uuid, app.name)
+        _remove_dead_application(tx, model_uuid, app.name)
     if u.machine_id:
         machine = tx.machine(model_uuid, u.machine_id)
         # A machine that deploy or add-unit made goes with its last unit; one made
@@ -238,11 +262,20 @@ def remove_application(svc: Services, model_ref: str, application: str) -> list[
         if app.life == "alive":
             tx.update_application(m.uuid, application, life="dying")
         for u in tx.units(m.uuid, application=application):
-            if not u.principal:
-                notes.extend(_kill_unit(tx, m, u))
+            if not u.principal or app.subordinate:
+                notes.extend(kill_unit(tx, m, u))
+        kill_relations_of(tx, m, application)
         if not tx.units(m.uuid, application=application):
-            tx.remove_application(m.uuid, application)
+            _remove_dead_application(tx, m.uuid, application)
     return notes
+
+
+def _remove_dead_application(tx: WriteTx, model_uuid: str, application: str) -> None:
+    """The last unit is gone: remove the app and the relations only it still held."""
+    for rel in tx.relations(model_uuid):
+        if rel.endpoint_of(application) is not None and not tx.scopes(model_uuid, rel.id):
+            tx.remove_relation(model_uuid, rel.id)
+    tx.remove_application(model_uuid, application)
 
 
 def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:

@@ -15,6 +15,7 @@ from ...core.version import JUJU_VERSION
 from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, UnitRow
 from .base import Services
 from .charms import endpoint_names
+from .relations import status_relations, tabular_rows
 
 
 def _status_obj(s: dict[str, Any] | None, *, version: bool = False) -> dict[str, Any]:
@@ -66,6 +67,13 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
         by_app.setdefault(u.application, []).append(u)
     machine_by_id = {mm.id: mm for mm in machines}
 
+    rels = tx.relations(m.uuid)
+    rel_docs = status_relations(rels)
+    subs_of: dict[str, list[UnitRow]] = {}
+    for u in units:
+        if u.principal:
+            subs_of.setdefault(u.principal, []).append(u)
+    app_by_name = {a.name: a for a in apps}
     doc: dict[str, Any] = {
         "model": {
             "name": m.name,
@@ -83,10 +91,33 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
     }
     for app in sorted(apps, key=lambda a: natural_key(a.name)):
         charm = charms.get(app.charm_url)
-        doc["applications"][app.name] = _app_doc(
-            app, charm, sorted(by_app.get(app.name, []), key=lambda u: u.number), machine_by_id
+        app_doc = _app_doc(
+            app, charm, sorted(by_app.get(app.name, []), key=lambda u: u.number), machine_by_id,
+            subs_of, app_by_name,
         )
+        if app.name in rel_docs:
+            app_doc["relations"] = rel_docs[app.name]
+        if app.subordinate:
+            principals = sorted({
+                (rel.other_side(app.name) or {}).get("application", "")
+                for rel in rels if rel.scope == "container" and rel.endpoint_of(app.name)
+            } - {"", app.name})
+            if principals:
+                app_doc["subordinate-to"] = principals
+        doc["applications"][app.name] = _reorder(app_doc)
+    if rels:
+        doc["relations-tabular"] = tabular_rows(rels, {a.name for a in apps if a.subordinate})
     return doc
+
+
+_APP_ORDER = ("charm", "base", "charm-origin", "charm-name", "charm-rev", "charm-version", "exposed",
+              "life", "application-status", "relations", "subordinate-to", "units", "version",
+              "endpoint-bindings")
+
+
+def _reorder(app_doc: dict[str, Any]) -> dict[str, Any]:
+    """Keys in the order Juju's struct declares them."""
+    return {k: app_doc[k] for k in _APP_ORDER if k in app_doc}
 
 
 def machine_doc(mm: MachineRow) -> dict[str, Any]:
@@ -114,7 +145,8 @@ def machine_doc(mm: MachineRow) -> dict[str, Any]:
 
 
 def _app_doc(
-    app: ApplicationRow, charm: CharmRow | None, units: list[UnitRow], machines: dict[str, MachineRow]
+    app: ApplicationRow, charm: CharmRow | None, units: list[UnitRow], machines: dict[str, MachineRow],
+    subs_of: dict[str, list[UnitRow]], apps: dict[str, ApplicationRow],
 ) -> dict[str, Any]:
     charm_name = charm.name if charm else app.charm_url
     base = None
@@ -140,9 +172,9 @@ def _app_doc(
     if app.life != "alive":
         out["life"] = app.life
     principals = [u for u in units if not u.principal]
-    out["application-status"] = _status_obj(app.status or derived_app_status(principals))
-    if principals:
-        out["units"] = {u.name: _unit_doc(u, app, machines) for u in principals}
+    out["application-status"] = _status_obj(app.status or derived_app_status(units))
+    if principals and not app.subordinate:
+        out["units"] = {u.name: _unit_doc(u, app, machines, subs_of, apps) for u in principals}
     versions = [u.workload_version for u in units if u.workload_version]
     if versions:
         out["version"] = versions[0]
@@ -152,7 +184,8 @@ def _app_doc(
     return out
 
 
-def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow]) -> dict[str, Any]:
+def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow],
+              subs_of: dict[str, list[UnitRow]], apps: dict[str, ApplicationRow]) -> dict[str, Any]:
     workload, agent = unit_display_status(u)
     out: dict[str, Any] = {
         "workload-status": _status_obj(workload),
@@ -160,7 +193,7 @@ def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow]) 
     }
     if app.leader == u.name:
         out["leader"] = True
-    if u.machine_id is not None:
+    if u.machine_id is not None and not u.principal:
         out["machine"] = u.machine_id
     ports = [p["range"] for p in u.opened_ports]
     if ports:
@@ -168,6 +201,12 @@ def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow]) 
     mm = machines.get(u.machine_id or "")
     if mm is not None and mm.addresses:
         out["public-address"] = mm.addresses[0]
+    subs = sorted(subs_of.get(u.name, []), key=lambda x: natural_key(x.name))
+    if subs:
+        out["subordinates"] = {
+            x.name: _unit_doc(x, apps[x.application], machines, subs_of, apps)
+            for x in subs if x.application in apps
+        }
     if u.life != "alive":
         out["life"] = u.life
     return out
@@ -190,5 +229,42 @@ def show_unit(tx: ReadTx, m: ModelRow, u: UnitRow) -> dict[str, Any]:
     if mm is not None and mm.addresses:
         out["public-address"] = mm.addresses[0]
         out["address"] = mm.addresses[0]
-    out["relation-info"] = []
+    out["relation-info"] = _relation_info(tx, m, u)
     return out
+
+
+def _relation_info(tx: ReadTx, m: ModelRow, u: UnitRow) -> list[dict[str, Any]]:
+    """What ``juju show-unit`` prints per relation: both sides' bags as this unit's peers see them."""
+    info = []
+    scopes: dict[int, set[str]] = {}
+    for sc in tx.scopes(m.uuid):
+        scopes.setdefault(sc.relation_id, set()).add(sc.unit)
+    for rel in tx.relations(m.uuid):
+        mine = rel.endpoint_of(u.application)
+        if mine is None:
+            continue
+        other = rel.other_side(u.application)
+        assert other is not None
+        in_scope = scopes.get(rel.id, set())
+
+        def bag(owner: str, is_app: bool, rid: int = rel.id) -> dict[str, str]:
+            row = tx.settings(m.uuid, rid, owner, is_app)
+            return dict(row.settings) if row else {}
+
+        related = {
+            name: {"in-scope": True, "data": bag(name, False)}
+            for name in sorted(in_scope, key=natural_key)
+            if name != u.name and name.rsplit("/", 1)[0] == other["application"]
+        }
+        entry: dict[str, Any] = {
+            "relation-id": rel.id,
+            "endpoint": mine["name"],
+            "cross-model": False,
+            "related-endpoint": other["name"],
+            "application-data": bag(other["application"], True),
+            "local-unit": {"in-scope": u.name in in_scope, "data": bag(u.name, False)},
+        }
+        if related:
+            entry["related-units"] = related
+        info.append(entry)
+    return info

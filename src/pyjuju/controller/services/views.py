@@ -9,9 +9,10 @@ touched, and sent only when it differs from what the agent already has.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, UnitRow
+from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, RelationRow, UnitRow
 from . import modelconfig
 from .charms import config_schema
 
@@ -31,8 +32,77 @@ def model_view(m: ModelRow) -> dict[str, Any]:
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class RelationIndex:
+    """Everything about relations that unit views need, read once per model revision."""
+
+    relations: list[RelationRow]
+    scopes: dict[int, frozenset[str]]
+    versions: dict[tuple[int, str, bool], int]
+    principals: dict[str, str]
+    """unit -> its principal, for every subordinate unit."""
+
+
+_index_cache: dict[str, tuple[int, RelationIndex]] = {}
+
+
+def relation_index(tx: ReadTx, m: ModelRow) -> RelationIndex:
+    """Shared by every machine's watcher: a settings write recomputes this once, not per machine."""
+    cached = _index_cache.get(m.uuid)
+    if cached is not None and cached[0] == m.revision:
+        return cached[1]
+    scopes: dict[int, set[str]] = {}
+    for sc in tx.scopes(m.uuid):
+        scopes.setdefault(sc.relation_id, set()).add(sc.unit)
+    index = RelationIndex(
+        relations=tx.relations(m.uuid),
+        scopes={k: frozenset(v) for k, v in scopes.items()},
+        versions={(rid, owner, is_app): v for rid, owner, is_app, v in tx.settings_versions(m.uuid)},
+        principals={u.name: u.principal for u in tx.units(m.uuid) if u.principal},
+    )
+    _index_cache[m.uuid] = (m.revision, index)
+    return index
+
+
+def relation_views(index: RelationIndex, u: UnitRow) -> dict[str, dict[str, Any]]:
+    """The relations ``u`` takes part in, with their remote members and bag versions."""
+    out: dict[str, dict[str, Any]] = {}
+    for rel in index.relations:
+        mine = rel.endpoint_of(u.application)
+        if mine is None:
+            continue
+        other = rel.other_side(u.application)
+        assert other is not None
+        if rel.scope == "container" and u.principal and other["application"] != u.principal.rsplit("/", 1)[0]:
+            continue  # a subordinate only joins container relations with its own principal's app
+        in_scope = index.scopes.get(rel.id, frozenset())
+        members = {}
+        for name in in_scope:
+            if name == u.name or name.rsplit("/", 1)[0] != other["application"]:
+                continue
+            if rel.scope == "container" and not (
+                index.principals.get(name) == u.name or index.principals.get(u.name) == name
+            ):
+                continue
+            members[name] = index.versions.get((rel.id, name, False), 0)
+        out[str(rel.id)] = {
+            "endpoint": mine["name"],
+            "interface": mine["interface"],
+            "role": mine["role"],
+            "scope": rel.scope,
+            "implicit": bool(mine.get("implicit")),
+            "peer": rel.is_peer,
+            "remote_app": other["application"],
+            "life": rel.life,
+            "members": members,
+            "app_version": index.versions.get((rel.id, other["application"], True), 0),
+        }
+    return out
+
+
 def unit_view(
-    u: UnitRow, app: ApplicationRow, charm: CharmRow, machine: MachineRow | None
+    u: UnitRow, app: ApplicationRow, charm: CharmRow, machine: MachineRow | None,
+    index: RelationIndex | None = None,
 ) -> dict[str, Any]:
     schema = config_schema(charm)
     address = machine.addresses[0] if machine is not None and machine.addresses else "127.0.0.1"
@@ -53,13 +123,14 @@ def unit_view(
         "resolved_seq": u.resolved_seq,
         "opened_ports": list(u.opened_ports),
         "address": address,
-        "relations": {},
+        "relations": relation_views(index, u) if index is not None else {},
     }
 
 
 def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, dict[str, Any]]:
     units = tx.units(m.uuid, machine_id=machine_id)
     machine = tx.machine(m.uuid, machine_id)
+    index = relation_index(tx, m)
     apps: dict[str, ApplicationRow | None] = {}
     charms: dict[str, CharmRow | None] = {}
     out: dict[str, dict[str, Any]] = {}
@@ -74,5 +145,5 @@ def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, di
         charm = charms[app.charm_url]
         if charm is None:
             continue
-        out[u.name] = unit_view(u, app, charm, machine)
+        out[u.name] = unit_view(u, app, charm, machine, index)
     return out
