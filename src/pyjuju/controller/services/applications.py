@@ -17,8 +17,8 @@ from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, Writ
 from .. import placement
 from .base import Services
 from .charms import config_schema, endpoint_names, get_charm
-from .relations import add_peer_relations, kill_relations_of, leave_scope
 from .models import resolve_model
+from .relations import add_peer_relations, kill_relations_of, leave_scope
 
 
 def deploy(
@@ -95,7 +95,6 @@ def _add_units(
         return []
     snapshot = [placement.MachineSnapshot(id=mm.id, alive=mm.life == "alive") for mm in tx.machines(m.uuid)]
     plan = placement.plan_units(snapshot, count, directives)
-    now = timefmt.now_iso()
     names: list[str] = []
     next_machine = m.next_machine_id
     next_unit = app.next_unit
