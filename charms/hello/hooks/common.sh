@@ -1,6 +1,5 @@
 # Shared by every hook of the hello charm.
 set -eu
-WWW="$JUJU_CHARM_DIR/www"
 PIDFILE="$JUJU_CHARM_DIR/server.pid"
 ADDR="$(unit-get private-address)"
 
@@ -17,9 +16,8 @@ stop_server() {
 
 start_server() {
     port="$(config-get port)"
-    mkdir -p "$WWW"
     # Detach fully: the daemon must not keep the hook's stdout open.
-    setsid python3 -m http.server "$port" --bind "$ADDR" --directory "$WWW" \
+    UNIT="$JUJU_UNIT_NAME" setsid python3 "$JUJU_CHARM_DIR/files/serve.py" "$ADDR" "$port" "$JUJU_CHARM_DIR" \
         >"$JUJU_CHARM_DIR/server.log" 2>&1 </dev/null &
     echo $! > "$PIDFILE"
     echo "$port" > "$JUJU_CHARM_DIR/server.port"
@@ -38,20 +36,34 @@ wait_listening() {
 }
 
 render_page() {
-    mkdir -p "$WWW"
-    greeting="$(config-get greeting)"
-    cat > "$WWW/index.html" <<HTML
-<!doctype html>
-<title>hello</title>
-<h1>${greeting}</h1>
-<p>Served by ${JUJU_UNIT_NAME} at ${ADDR}.</p>
-HTML
+    config-get greeting > "$JUJU_CHARM_DIR/greeting"
+}
+
+# Learn the store's address (unit data) and password (application data).
+read_store() {
+    rm -f "$JUJU_CHARM_DIR/store.json.new"
+    for rid in $(relation-ids store); do
+        for unit in $(relation-list -r "$rid"); do
+            host="$(relation-get -r "$rid" host "$unit")"
+            port="$(relation-get -r "$rid" port "$unit")"
+            password="$(relation-get -r "$rid" --app password "${unit%/*}")"
+            if [ -n "$host" ] && [ -n "$port" ] && [ -n "$password" ]; then
+                printf '{"host": "%s", "port": %s, "password": "%s"}\n' "$host" "$port" "$password" \
+                    > "$JUJU_CHARM_DIR/store.json.new"
+                mv "$JUJU_CHARM_DIR/store.json.new" "$JUJU_CHARM_DIR/store.json"
+                return 0
+            fi
+        done
+    done
+    rm -f "$JUJU_CHARM_DIR/store.json"
 }
 
 report() {
-    if server_running; then
-        status-set active "serving on http://${ADDR}:$(config-get port)/"
-    else
+    if ! server_running; then
         status-set blocked "web server is not running"
+    elif [ -f "$JUJU_CHARM_DIR/store.json" ]; then
+        status-set active "serving on http://${ADDR}:$(config-get port)/, counting visits in kvstore"
+    else
+        status-set active "serving on http://${ADDR}:$(config-get port)/"
     fi
 }
