@@ -30,38 +30,56 @@ class FakeClient:
         self.delivered.append((unit, params.agent.status))
 
 
-def test_posts_and_sends_are_delivered_in_order() -> None:
+def test_updates_queued_during_a_request_are_merged_in_order() -> None:
     async def go() -> list[tuple[str, str]]:
         client = FakeClient()
         r = StatusReporter(client, "app/0")  # type: ignore[arg-type]
         r.start()
+        r.post(agent("executing"))  # sent at once: nothing else is queued yet
+        await asyncio.sleep(0)
+        r.post(agent("idle"))  # these three queue up while the first is in flight
         r.post(agent("executing"))
-        r.post(agent("idle"))
         await r.send(agent("maintenance"))  # returns only once delivered
         assert client.delivered[-1] == ("app/0", "maintenance")
         r.post(agent("active"))
         await r.stop()  # flushes
         return client.delivered
 
-    assert asyncio.run(go()) == [
-        ("app/0", "executing"), ("app/0", "idle"), ("app/0", "maintenance"), ("app/0", "active"),
-    ]
+    assert asyncio.run(go()) == [("app/0", "executing"), ("app/0", "maintenance"), ("app/0", "active")]
+
+
+def test_merge_keeps_the_latest_value_of_each_field() -> None:
+    from pyjuju.agent.unit.reporter import merge
+
+    m = merge([
+        AgentStatusParams(agent=StatusValue(status="executing"),
+                          workload=StatusValue(status="maintenance", message="installing")),
+        AgentStatusParams(workload=StatusValue(status="active", message="ready"), mark_status_set=True),
+        AgentStatusParams(agent=StatusValue(status="idle"), workload_version="1.2"),
+    ])
+    assert m.agent == StatusValue(status="idle")
+    assert m.workload == StatusValue(status="active", message="ready")
+    assert m.workload_version == "1.2" and m.mark_status_set is True
 
 
 def test_refusal_reaches_the_waiter_and_does_not_stop_the_queue() -> None:
     async def go() -> FakeClient:
-        client = FakeClient([None, ForbiddenError("no"), ForbiddenError("no")])
+        client = FakeClient([None, ForbiddenError("no")])
         r = StatusReporter(client, "app/0")  # type: ignore[arg-type]
         r.start()
-        r.post(agent("a"))
-        r.post(agent("dropped"))  # refused, nobody waits: logged and dropped
+        await r.send(agent("a"))
         with pytest.raises(ForbiddenError):
             await r.send(agent("refused"))
+        client.script = [ForbiddenError("no")]
+        r.post(agent("dropped"))  # refused, nobody waits: logged and dropped
+        await asyncio.wait_for(r.flush(), 5)
         await r.send(agent("b"))
         await r.stop()
         return client
 
-    assert asyncio.run(go()).delivered == [("app/0", "a"), ("app/0", "b")]
+    delivered = asyncio.run(go()).delivered
+    assert delivered[0] == ("app/0", "a") and delivered[-1] == ("app/0", "b")
+    assert ("app/0", "refused") not in delivered
 
 
 def test_connection_failure_fails_a_waiter_but_retries_a_post() -> None:

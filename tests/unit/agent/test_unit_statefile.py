@@ -1,4 +1,4 @@
-"""Local state of a unit: JSON round trip and atomic saves."""
+"""Local state of a unit: JSON round trip, the append-only journal and its compaction."""
 
 from __future__ import annotations
 
@@ -30,10 +30,13 @@ def test_round_trip_every_field(tmp_path) -> None:
     )
     f = StateFile(tmp_path / "state.json")
     f.save(st)
-    loaded = f.load()
+    loaded = StateFile(tmp_path / "state.json").load()  # as a restarted agent would
     assert loaded == st
     assert HookInfo.from_dict(loaded.op["hook"]) == hook  # type: ignore[index]
+    f.compact(st)
     assert json.loads((tmp_path / "state.json").read_text())["config_version"] == 5
+    assert (tmp_path / "state.journal").read_bytes() == b""
+    assert StateFile(tmp_path / "state.json").load() == st
 
 
 def test_unknown_fields_are_ignored_and_missing_ones_default() -> None:
@@ -41,25 +44,41 @@ def test_unknown_fields_are_ignored_and_missing_ones_default() -> None:
     assert st.installed is True and st.leader_settings_version == -1
 
 
-def test_save_is_atomic_rename(tmp_path, monkeypatch) -> None:
+def test_saves_append_and_the_last_whole_line_wins(tmp_path) -> None:
     path = tmp_path / "state.json"
     f = StateFile(path)
     f.save(LocalState(installed=True))
-    inode_before = os.stat(path).st_ino
     f.save(LocalState(installed=True, started=True))
-    assert os.stat(path).st_ino != inode_before  # replaced, not rewritten in place
-    assert not (tmp_path / "state.json.tmp").exists()
-    assert f.load().started is True
+    assert not path.exists()  # no rename per save
+    assert len((tmp_path / "state.journal").read_bytes().splitlines()) == 2
+    assert StateFile(path).load() == LocalState(installed=True, started=True)
+    # A torn last line (power loss mid-write) falls back to the line before it.
+    with open(tmp_path / "state.journal", "ab") as j:
+        j.write(b'{"installed": true, "started": tr')
+    assert StateFile(path).load() == LocalState(installed=True, started=True)
 
-    # a crash while writing the temp file leaves the previous state intact
+
+def test_compaction_every_n_saves_and_crash_safety(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "state.json"
+    f = StateFile(path)
+    monkeypatch.setattr(StateFile, "COMPACT_EVERY", 3)
+    for i in range(3):
+        f.save(LocalState(config_version=i))
+    assert json.loads(path.read_text())["config_version"] == 2
+    assert (tmp_path / "state.journal").read_bytes() == b""
+    f.save(LocalState(config_version=3))
+    assert StateFile(path).load().config_version == 3
+
+    # A crash during compaction (before the rename) loses nothing: the journal still holds it.
     def boom(src, dst):
         raise OSError("simulated crash before rename")
 
+    f.save(LocalState(config_version=4))
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
-        f.save(LocalState(installed=True, started=True, stopped=True))
+        f.save(LocalState(config_version=5))
     monkeypatch.undo()
-    assert f.load() == LocalState(installed=True, started=True)
+    assert StateFile(path).load().config_version == 5
 
 
 @pytest.mark.parametrize(

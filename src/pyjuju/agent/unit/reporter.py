@@ -1,9 +1,12 @@
-"""Ordered, non-blocking status reporting for one unit.
+"""Ordered, non-blocking, coalescing status reporting for one unit.
 
 The agent's own status changes ("executing", "idle") are queued so that a
 hook starts without waiting for a round trip; a charm's ``status-set`` goes
 through the same queue and waits for its own delivery, so writes always
-reach the controller in the order they were made.
+reach the controller in the order they were made. Whatever queued up while a
+request was in flight is merged into one request (the latest value of each
+field wins): a busy unit sends one status update per round trip, not one per
+hook boundary, and an idle one still sends each change at once.
 """
 
 from __future__ import annotations
@@ -54,11 +57,39 @@ class StatusReporter:
 
     async def _run(self) -> None:
         while True:
-            params, fut = await self._q.get()
+            items = [await self._q.get()]
+            while not self._q.empty():
+                items.append(self._q.get_nowait())
             try:
-                await self._deliver(params, fut)
+                group: list[tuple[AgentStatusParams, asyncio.Future[None] | None]] = []
+                for item in items:
+                    if item[0].application is not None:  # may be refused on its own: send alone
+                        await self._deliver_group(group)
+                        group = []
+                        await self._deliver_group([item])
+                    else:
+                        group.append(item)
+                await self._deliver_group(group)
             finally:
-                self._q.task_done()
+                for _ in items:
+                    self._q.task_done()
+
+    async def _deliver_group(self, group: list[tuple[AgentStatusParams, asyncio.Future[None] | None]]) -> None:
+        if not group:
+            return
+        merged = merge([p for p, _ in group])
+        futures = [f for _, f in group if f is not None]
+        waiter: asyncio.Future[None] | None = None
+        if futures:
+            waiter = asyncio.get_running_loop().create_future()
+        await self._deliver(merged, waiter)
+        if waiter is not None:
+            exc = waiter.exception()
+            for f in futures:
+                if exc is not None:
+                    f.set_exception(exc)
+                else:
+                    f.set_result(None)
 
     async def _deliver(self, params: AgentStatusParams, fut: asyncio.Future[None] | None) -> None:
         delay = 0.2
@@ -81,3 +112,17 @@ class StatusReporter:
             if fut is not None:
                 fut.set_result(None)
             return
+
+
+def merge(items: list[AgentStatusParams]) -> AgentStatusParams:
+    """One request carrying the latest value of each field, in queue order."""
+    if len(items) == 1:
+        return items[0]
+    agent = workload = version = None
+    mark = False
+    for p in items:
+        agent = p.agent if p.agent is not None else agent
+        workload = p.workload if p.workload is not None else workload
+        version = p.workload_version if p.workload_version is not None else version
+        mark = mark or p.mark_status_set
+    return AgentStatusParams(agent=agent, workload=workload, workload_version=version, mark_status_set=mark)

@@ -58,6 +58,11 @@ class UnitHost(Protocol):
     def emit_log(self, entity: str, level: str, module: str, message: str) -> None: ...
 
 
+def _has_changes(params: HookCommitParams) -> bool:
+    return bool(params.ports or params.state_set or params.state_delete or params.relation_settings
+                or params.app_relation_settings)
+
+
 def socket_path_for(base: Path) -> str:
     """Unix socket paths are limited to 108 bytes: keep them short and unique."""
     root = Path(os.environ.get("PYJUJU_SOCKET_DIR", f"/tmp/pyjuju-{os.getuid()}"))
@@ -117,6 +122,7 @@ class UnitAgent:
             self._stopping = True
             await self.toolserver.close()
             await self.reporter.stop()
+            self.statefile.close()
 
     def _clock(self) -> Clock:
         now = time.monotonic()
@@ -246,13 +252,14 @@ class UnitAgent:
             await self._hook_failed(hook, effects, result.error or f"exit status {result.code}")
             return
         params = ctx.commit_params()
-        self.local.op.update(step="committing", commit=params.model_dump())
-        self.save()
+        if _has_changes(params):
+            # Persist what must reach the controller before sending it.
+            self.local.op.update(step="committing", commit=params.model_dump())
+            self.save()
         await self._finish_commit(hook, params, effects)
 
     async def _finish_commit(self, hook: HookInfo, params: HookCommitParams, effects: dict[str, Any]) -> None:
-        if params.ports or params.state_set or params.state_delete or params.relation_settings \
-                or params.app_relation_settings:
+        if _has_changes(params):
             await self.host.client.commit(self.name, params)
         self._apply(effects)
         self.local.op = None

@@ -78,11 +78,15 @@ def integrate(svc: Services, model_ref: str, a_text: str, b_text: str) -> Relati
         for rel in existing:
             if rel.key == key and rel.life == "alive":
                 raise AlreadyExistsError(f'cannot add relation "{ea} {eb}": relation {key} already exists', key=key)
+            if rel.key == key:
+                raise AlreadyExistsError(
+                    f'cannot add relation "{ea} {eb}": relation {key} is dying, but not yet removed', key=key)
         for ep in (ea, eb):
             if ep.limit is not None:
+                # A dying relation still counts until it is gone, as in Juju.
                 used = sum(
-                    1 for rel in existing if rel.life == "alive"
-                    and any(e["application"] == ep.application and e["name"] == ep.name for e in rel.endpoints)
+                    1 for rel in existing
+                    if any(e["application"] == ep.application and e["name"] == ep.name for e in rel.endpoints)
                 )
                 if used >= ep.limit:
                     raise InvalidArgumentError(
