@@ -18,7 +18,31 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config = AgentConfig.load(args.config)
-    asyncio.run(MachineAgent(config).run())
+    asyncio.run(_main(config))
+
+
+async def _main(config: AgentConfig) -> None:
+    _use_pidfd_child_watcher()
+    await MachineAgent(config).run()
+
+
+def _use_pidfd_child_watcher() -> None:
+    """Python 3.11 waits for each hook process in a thread of its own; a pidfd
+    watcher (Linux >= 5.3) waits in the event loop instead. 3.12+ does this itself."""
+    if sys.version_info >= (3, 12) or not hasattr(asyncio, "PidfdChildWatcher"):
+        return
+    import os
+    import warnings
+
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        watcher = asyncio.PidfdChildWatcher()
+        watcher.attach_loop(asyncio.get_running_loop())
+        asyncio.set_child_watcher(watcher)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,7 @@ def _compute(
         views = machine_unit_views(tx, m, machine_id)
         mv = model_view(m)
     machine_info = {"id": mm.id, "life": mm.life}
+    # (the per-revision snapshot makes this cheap for every machine after the first)
     if first:
         body: dict[str, Any] = {"type": "snapshot", "revision": m.revision, "model": mv,
                                 "machine": machine_info, "units": views}

@@ -100,11 +100,25 @@ def relation_views(index: RelationIndex, u: UnitRow) -> dict[str, dict[str, Any]
     return out
 
 
+_schemas: dict[tuple[str, str], Any] = {}
+
+
+def _schema(charm: CharmRow) -> Any:
+    """Charm rows never change, so their parsed config schema is cached for good."""
+    key = (charm.model_uuid, charm.url)
+    schema = _schemas.get(key)
+    if schema is None:
+        if len(_schemas) > 4096:
+            _schemas.clear()
+        schema = _schemas[key] = config_schema(charm)
+    return schema
+
+
 def unit_view(
     u: UnitRow, app: ApplicationRow, charm: CharmRow, machine: MachineRow | None,
     index: RelationIndex | None = None,
 ) -> dict[str, Any]:
-    schema = config_schema(charm)
+    schema = _schema(charm)
     address = machine.addresses[0] if machine is not None and machine.addresses else "127.0.0.1"
     return {
         "name": u.name,
@@ -127,23 +141,52 @@ def unit_view(
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ModelSnapshot:
+    """The rows every machine's views are built from, read once per model revision.
+
+    After a commit, every connected machine agent's watcher recomputes its
+    views; sharing one snapshot turns that into one set of queries per
+    revision instead of one per machine.
+    """
+
+    units_by_machine: dict[str, list[UnitRow]]
+    apps: dict[str, ApplicationRow]
+    charms: dict[str, CharmRow]
+    machines: dict[str, MachineRow]
+    index: RelationIndex
+
+
+_snapshots: dict[str, tuple[int, ModelSnapshot]] = {}
+
+
+def model_snapshot(tx: ReadTx, m: ModelRow) -> ModelSnapshot:
+    cached = _snapshots.get(m.uuid)
+    if cached is not None and cached[0] == m.revision:
+        return cached[1]
+    by_machine: dict[str, list[UnitRow]] = {}
+    for u in tx.units(m.uuid):
+        if u.machine_id is not None:
+            by_machine.setdefault(u.machine_id, []).append(u)
+    snap = ModelSnapshot(
+        units_by_machine=by_machine,
+        apps={a.name: a for a in tx.applications(m.uuid)},
+        charms={c.url: c for c in tx.charms(m.uuid)},
+        machines={mm.id: mm for mm in tx.machines(m.uuid)},
+        index=relation_index(tx, m),
+    )
+    _snapshots[m.uuid] = (m.revision, snap)
+    return snap
+
+
 def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, dict[str, Any]]:
-    units = tx.units(m.uuid, machine_id=machine_id)
-    machine = tx.machine(m.uuid, machine_id)
-    index = relation_index(tx, m)
-    apps: dict[str, ApplicationRow | None] = {}
-    charms: dict[str, CharmRow | None] = {}
+    snap = model_snapshot(tx, m)
+    machine = snap.machines.get(machine_id)
     out: dict[str, dict[str, Any]] = {}
-    for u in units:
-        if u.application not in apps:
-            apps[u.application] = tx.application(m.uuid, u.application)
-        app = apps[u.application]
-        if app is None:
+    for u in snap.units_by_machine.get(machine_id, []):
+        app = snap.apps.get(u.application)
+        charm = snap.charms.get(app.charm_url) if app is not None else None
+        if app is None or charm is None:
             continue
-        if app.charm_url not in charms:
-            charms[app.charm_url] = tx.charm(m.uuid, app.charm_url)
-        charm = charms[app.charm_url]
-        if charm is None:
-            continue
-        out[u.name] = unit_view(u, app, charm, machine, index)
+        out[u.name] = unit_view(u, app, charm, machine, snap.index)
     return out
