@@ -771,6 +771,7 @@ def test_subordinate(juju: Juju) -> None:
         "subordinates gone",
     )
     assert "bash-sub" in st["applications"]
+    assert "subordinate-to" not in st["applications"]["bash-sub"]
     assert "juju-info" not in st["applications"]["bash-peer"]["relations"]
 
 
