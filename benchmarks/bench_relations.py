@@ -67,15 +67,22 @@ def relation_hooks(bc: BenchController, after: int) -> tuple[list[str], float]:
     return [r["message"] for r in ran], last
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_split(pids: list[int]) -> tuple[float, float, float, float]:
+    """(user, system, children user, children system) seconds of ``pids``."""
+    tot = [0, 0, 0, 0]
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / os.sysconf("SC_CLK_TCK")
+        for i in range(4):
+            tot[i] += int(fields[11 + i])
+    hz = os.sysconf("SC_CLK_TCK")
+    return tot[0] / hz, tot[1] / hz, tot[2] / hz, tot[3] / hz
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_split(pids))
 
 
 def agent_pids(bc: BenchController) -> list[int]:
@@ -128,6 +135,7 @@ def one(n: int) -> dict[str, float]:
             while not Path(os.environ["BENCH_PAUSE"]).exists():
                 time.sleep(0.1)
         cpu0 = cpu_seconds([bc.pid]), cpu_seconds(agents)
+        split0 = cpu_split(agents)
         t0 = time.time()
         bc.client.integrate("admin/default", "alpha", "beta")
         minimum = 2 * n * (1 + 2 * n)
@@ -144,6 +152,8 @@ def one(n: int) -> dict[str, float]:
         wall = last - t0
         cpu_ctl = cpu_seconds([bc.pid]) - cpu0[0]
         cpu_agents = cpu_seconds(agents) - cpu0[1]
+        split = [round(a - b, 2) for a, b in zip(cpu_split(agents), split0, strict=True)]
+        print(f"   agents user/sys {split[0]}/{split[1]} s; their hook processes user/sys {split[2]}/{split[3]} s")
         peak = bc.peak_rss_mb()
     floor = floor_run(len(ran), 2 * n)
     share = max(0.0, (wall - floor) / wall) if wall > 0 else 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,14 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config = AgentConfig.load(args.config)
+    profile = os.environ.get("PYJUJU_PROFILE_DIR")
+    if profile:  # developer aid: per-agent cProfile dumps, written on a clean exit
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.runcall(asyncio.run, _main(config))
+        prof.dump_stats(os.path.join(profile, f"agent-{config.model_uuid[:6]}-{config.machine_id}.prof"))
+        return
     asyncio.run(_main(config))
 
 
@@ -31,7 +40,6 @@ def _use_pidfd_child_watcher() -> None:
     watcher (Linux >= 5.3) waits in the event loop instead. 3.12+ does this itself."""
     if sys.version_info >= (3, 12) or not hasattr(asyncio, "PidfdChildWatcher"):
         return
-    import os
     import warnings
 
     try:

@@ -75,7 +75,7 @@ class LocalState:
 
     def to_json(self) -> str:
         # Not dataclasses.asdict: it deep-copies every nested dict, on every save.
-        return json.dumps({f.name: getattr(self, f.name) for f in _FIELDS}, sort_keys=True)
+        return json.dumps({f.name: getattr(self, f.name) for f in _FIELDS}, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> LocalState:

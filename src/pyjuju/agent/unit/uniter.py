@@ -79,6 +79,7 @@ class UnitAgent:
         self.base = host.agents_dir / self.tag
         self.base.mkdir(parents=True, exist_ok=True)
         self.charm_dir = self.base / "charm"
+        self._metadata_path = str(self.charm_dir / "metadata.yaml")
         self.statefile = StateFile(self.base / "state.json")
         self.local: LocalState = self.statefile.load()
         self.remote: dict[str, Any] | None = None
@@ -189,7 +190,7 @@ class UnitAgent:
     async def _run_hook(self, hook: HookInfo, effects: dict[str, Any]) -> None:
         assert self.remote is not None or self.local.op is not None
         view = dict(self.remote or {})
-        if hook.kind == "install" or not self.charm_dir.joinpath("metadata.yaml").exists():
+        if hook.kind == "install" or not os.path.exists(self._metadata_path):
             await self._deploy_charm(view)
         if hook.kind == "relation-created" and self.local.op is None:
             assert hook.relation_id is not None
@@ -200,8 +201,9 @@ class UnitAgent:
             self.local.op = None
             self.save()
             return
+        # Saved once the process exists (on_spawn), with its pid: a crash before
+        # that point loses nothing, since the resolver derives the same op again.
         self.local.op = {"hook": hook.to_dict(), "step": "queued", "effects": effects}
-        self.save()
         self._pre_hook_status(hook)
         ctx = self._context(hook, view)
         dispatch_path = f"hooks/{hook.name}"
@@ -423,7 +425,7 @@ class UnitAgent:
     async def _deploy_charm(self, view: dict[str, Any]) -> None:
         charm = view.get("charm") or {}
         sha = charm.get("sha256", "")
-        if not sha or (sha == self.local.charm_sha and (self.charm_dir / "metadata.yaml").exists()):
+        if not sha or (sha == self.local.charm_sha and os.path.exists(self._metadata_path)):
             return
         archive = await self.host.charm_archive(sha)
         self.charm_dir.mkdir(parents=True, exist_ok=True)

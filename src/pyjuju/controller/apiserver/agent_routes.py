@@ -16,6 +16,7 @@ from ..hub import drain
 from ..services import agents, charms
 from ..services.base import Services
 from ..services.views import machine_unit_views, model_view
+from . import agent_rpc
 from .auth import Identity, authenticate, require_machine
 from .deps import machine, services
 
@@ -131,7 +132,8 @@ async def watch(ws: WebSocket) -> None:
     machine_id = ident.entity
     await ws.accept()
     agents.set_machine_status(svc, m.uuid, machine_id, "started")
-    reader = asyncio.create_task(_read_until_closed(ws))
+    send_lock = asyncio.Lock()
+    reader = asyncio.create_task(_serve_rpc(ws, svc, m, machine_id, send_lock))
     try:
         with svc.hub.subscribe(m.uuid) as q:
             sent_units: dict[str, Any] = {}
@@ -148,7 +150,8 @@ async def watch(ws: WebSocket) -> None:
                         return
                     body, sent_units, sent_model, sent_machine = msg
                     if body is not None:
-                        await ws.send_json(body)
+                        async with send_lock:
+                            await ws.send_json(body)
                     first = False
                 nxt = asyncio.create_task(changes_iter.__anext__())
                 done, _ = await asyncio.wait({nxt, reader}, return_when=asyncio.FIRST_COMPLETED)
@@ -210,7 +213,6 @@ def _compute(
     return body, views, mv, machine_info
 
 
-async def _read_until_closed(ws: WebSocket) -> None:
+async def _serve_rpc(ws: WebSocket, svc: Services, m: ModelRow, machine_id: str, lock: asyncio.Lock) -> None:
     with contextlib.suppress(Exception):
-        while True:
-            await ws.receive_text()
+        await agent_rpc.serve(ws, svc, m, machine_id, lock)
