@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from .app import cli
-from .commands import apps, controllers, deploy, logs, models, relations, status  # noqa: F401
+from .commands import apps, controllers, deploy, logs, models, operations, relations, status  # noqa: F401
 
 __all__ = ["cli"]

@@ -157,6 +157,18 @@ class AgentClient:
                                 self._u(unit) + f"/relations/{relation_id}/settings",
                                 {"owner": owner, "is_app": is_app})
 
+    async def begin_task(self, task_id: str) -> bool:
+        res = await self._call("task-begin", "", {"task_id": task_id}, "POST", f"/api/agent/tasks/{task_id}/begin")
+        return bool(res["run"])
+
+    async def log_task(self, task_id: str, message: str) -> None:
+        await self._call("task-log", "", {"task_id": task_id, "message": message}, "POST",
+                         f"/api/agent/tasks/{task_id}/log")
+
+    async def finish_task(self, task_id: str, status: str, message: str, results: dict[str, Any]) -> None:
+        await self._call("task-finish", "", {"task_id": task_id, "status": status, "message": message,
+                                              "results": results}, "POST", f"/api/agent/tasks/{task_id}/finish")
+
     async def send_logs(self, records: list[dict[str, Any]]) -> None:
         if self._ws is not None:
             await self._call("logs", "", {"records": records}, "POST", "/api/agent/logs")

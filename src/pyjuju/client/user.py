@@ -15,10 +15,12 @@ from ..wire import (
     ConfigParams,
     DeployParams,
     DestroyModelParams,
+    ExecParams,
     IntegrateParams,
     ModelConfigParams,
     RemoveRelationParams,
     ResolvedParams,
+    RunActionParams,
 )
 from ._errors import connection_failed, raise_for
 
@@ -151,6 +153,20 @@ class Client:
     def resolved(self, model: str, unit: str, retry: bool = True) -> None:
         self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/resolved",
                    body=ResolvedParams(retry=retry).model_dump())
+
+    # -- operations -----------------------------------------------------------
+    def run_action(self, model: str, receivers: list[str], action: str, params: dict[str, Any]) -> dict[str, Any]:
+        body = RunActionParams(receivers=receivers, action=action, params=params).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/actions", body=body)
+
+    def run_exec(self, model: str, params: ExecParams) -> dict[str, Any]:
+        return self._call("POST", f"/api/models/{self._m(model)}/exec", body=params.model_dump())
+
+    def task(self, model: str, task_id: str, wait: float = 0) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/tasks/{task_id}", params={"wait": wait})
+
+    def operations(self, model: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/api/models/{self._m(model)}/operations")
 
     # -- logs -----------------------------------------------------------------
     def logs(self, model: str, *, after: int = 0, lines: int | None = None, include: list[str] = (),  # type: ignore[assignment]

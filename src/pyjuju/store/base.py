@@ -25,9 +25,11 @@ from .rows import (
     LogRow,
     MachineRow,
     ModelRow,
+    OperationRow,
     RelationRow,
     ScopeRow,
     SettingsRow,
+    TaskRow,
     UnitRow,
     row_from,
 )
@@ -218,6 +220,28 @@ class ReadTx:
         q = sa.select(c.relation_id, c.owner, c.is_app, c.version).where(c.model_uuid == model_uuid)
         return [(r[0], r[1], bool(r[2]), r[3]) for r in self.conn.execute(q)]
 
+    # -- operations and tasks ---------------------------------------------------
+    def operation(self, model_uuid: str, op_id: int) -> OperationRow | None:
+        return self._one(schema.operations, OperationRow, model_uuid=model_uuid, id=op_id)
+
+    def operations(self, model_uuid: str) -> list[OperationRow]:
+        return self._many(schema.operations, OperationRow, order=("id",), model_uuid=model_uuid)
+
+    def task(self, model_uuid: str, task_id: int) -> TaskRow | None:
+        return self._one(schema.tasks, TaskRow, model_uuid=model_uuid, id=task_id)
+
+    def tasks(self, model_uuid: str, *, operation_id: int | None = None, receiver: str | None = None,
+              statuses: Sequence[str] = ()) -> list[TaskRow]:
+        c = schema.tasks.c
+        q = sa.select(schema.tasks).where(c.model_uuid == model_uuid)
+        if operation_id is not None:
+            q = q.where(c.operation_id == operation_id)
+        if receiver is not None:
+            q = q.where(c.receiver == receiver)
+        if statuses:
+            q = q.where(c.status.in_(list(statuses)))
+        return [row_from(TaskRow, r) for r in self.conn.execute(q.order_by(c.id)).mappings()]
+
     # -- logs ------------------------------------------------------------------
     def logs(
         self,
@@ -321,12 +345,15 @@ class WriteTx(ReadTx):
         self._insert(schema.models, row)
         self.touch(row.uuid, "model", row.uuid)
 
-    def update_model(self, uuid: str, **fields: Any) -> None:
+    def update_model(self, uuid: str, *, kind: str = "model", **fields: Any) -> None:
+        """``kind="model-seq"`` for id counters, which no watcher needs to hear about."""
         self._update(schema.models, {"uuid": uuid}, fields)
-        self.touch(uuid, "model", uuid)
+        self.touch(uuid, kind, uuid)
 
     def remove_model(self, uuid: str) -> None:
         for table in (
+            schema.tasks,
+            schema.operations,
             schema.relation_settings,
             schema.relation_scopes,
             schema.relations,
@@ -450,6 +477,18 @@ class WriteTx(ReadTx):
                          {"settings": new, "version": row.version + 1})
         self.touch(model_uuid, "relation", str(relation_id))
         return True
+
+    # -- operations and tasks ---------------------------------------------------
+    def add_operation(self, row: OperationRow) -> None:
+        self._insert(schema.operations, row)
+
+    def add_task(self, row: TaskRow) -> None:
+        self._insert(schema.tasks, row)
+        self.touch(row.model_uuid, "task", str(row.id))
+
+    def update_task(self, model_uuid: str, task_id: int, **fields: Any) -> None:
+        self._update(schema.tasks, {"model_uuid": model_uuid, "id": task_id}, fields)
+        self.touch(model_uuid, "task", str(task_id))
 
     # -- logs ------------------------------------------------------------------
     def add_logs(self, records: list[dict[str, Any]]) -> int:

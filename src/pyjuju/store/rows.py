@@ -33,6 +33,7 @@ class ModelRow:
     created: str
     status: dict[str, Any]
     next_relation_id: int = 0
+    next_task_id: int = 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,3 +176,30 @@ class SettingsRow:
     is_app: bool
     settings: dict[str, str]
     version: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class OperationRow:
+    model_uuid: str
+    id: int
+    kind: str
+    summary: str
+    enqueued: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class TaskRow:
+    model_uuid: str
+    id: int
+    operation_id: int
+    receiver: str
+    receiver_kind: str
+    name: str
+    params: dict[str, Any]
+    status: str
+    message: str
+    results: dict[str, Any]
+    log: list[dict[str, str]]
+    enqueued: str
+    started: str
+    completed: str

@@ -41,6 +41,7 @@ models = sa.Table(
     sa.Column("config", sa.JSON, nullable=False),
     sa.Column("next_machine_id", sa.Integer, nullable=False),
     sa.Column("next_relation_id", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_task_id", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created", sa.String, nullable=False),
     sa.Column("status", sa.JSON, nullable=False),
     sa.UniqueConstraint("owner", "name"),
@@ -165,6 +166,35 @@ relation_settings = sa.Table(
     sa.Column("is_app", sa.Boolean, primary_key=True),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+)
+
+operations = sa.Table(
+    "operations",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),  # "action" | "exec"
+    sa.Column("summary", sa.String, nullable=False),
+    sa.Column("enqueued", sa.String, nullable=False),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("operation_id", sa.Integer, nullable=False),
+    sa.Column("receiver", sa.String, nullable=False, index=True),  # unit name or machine id
+    sa.Column("receiver_kind", sa.String, nullable=False),  # "unit" | "machine"
+    sa.Column("name", sa.String, nullable=False),  # action name, or "juju-exec"
+    sa.Column("params", sa.JSON, nullable=False),  # action params, or {"command": ...}
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("message", sa.String, nullable=False),
+    sa.Column("results", sa.JSON, nullable=False),
+    sa.Column("log", sa.JSON, nullable=False),  # [{"time", "message"}]
+    sa.Column("enqueued", sa.String, nullable=False),
+    sa.Column("started", sa.String, nullable=False),
+    sa.Column("completed", sa.String, nullable=False),
 )
 
 logs = sa.Table(

@@ -10,6 +10,7 @@ commit/rollback here.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
@@ -89,6 +90,13 @@ class FakeToolContext:
     goal: dict[str, Any] = dataclasses.field(default_factory=lambda: {"units": {}, "relations": {}})
     relations: dict[int, FakeRelation] = dataclasses.field(default_factory=dict)
 
+    action_params_value: dict[str, Any] | None = None
+    """The running action's parameters; ``None`` means this is not an action."""
+    action_results: dict[str, Any] = dataclasses.field(default_factory=dict)
+    action_failed: str | None = None
+    """The ``action-fail`` message, once called."""
+    action_log: list[str] = dataclasses.field(default_factory=list)
+
     def __post_init__(self) -> None:
         if not self.application_name:
             self.application_name = self.unit_name.rsplit("/", 1)[0]
@@ -119,6 +127,14 @@ class FakeToolContext:
         self.relation_id = relation_id
         self.remote_app = rel.remote_app
         self.remote_unit = remote_unit
+
+    def enter_action(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Make this the context of action ``name`` with ``params`` (defaults included)."""
+        self.hook_name = ""
+        self.action_name = name
+        self.relation_id = None
+        self.remote_unit = self.remote_app = ""
+        self.action_params_value = dict(params or {})
 
     def _relation(self, relation_id: int) -> FakeRelation:
         rel = self.relations.get(relation_id)
@@ -254,6 +270,38 @@ class FakeToolContext:
 
     def relation_model_uuid(self, relation_id: int) -> str:
         return self._relation(relation_id).model_uuid
+
+    # -- actions ----------------------------------------------------------------------
+
+    def _require_action(self) -> None:
+        if self.action_params_value is None:
+            raise ToolError("not running an action")
+
+    def action_params(self) -> dict[str, Any]:
+        self._require_action()
+        return copy.deepcopy(self.action_params_value or {})
+
+    def set_action_results(self, values: dict[str, Any]) -> None:
+        self._require_action()
+        _deep_merge(self.action_results, copy.deepcopy(values))
+
+    def fail_action(self, message: str) -> None:
+        self._require_action()
+        self.action_failed = message
+
+    async def log_action(self, message: str) -> None:
+        self._require_action()
+        self.action_log.append(message)
+
+
+def _deep_merge(target: dict[str, Any], values: dict[str, Any]) -> None:
+    """Maps merge key by key; anything else (either side) is replaced by the new value."""
+    for key, value in values.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            _deep_merge(current, value)
+        else:
+            target[key] = value
 
 
 def _merge(bag: dict[str, str], values: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "ConfigParams",
     "DeployParams",
     "DestroyModelParams",
+    "ExecParams",
     "HookCommitParams",
     "IntegrateParams",
     "LeaderSettingsParams",
@@ -27,6 +28,7 @@ __all__ = [
     "PortChange",
     "RemoveRelationParams",
     "ResolvedParams",
+    "RunActionParams",
     "StatusValue",
     "UnitDeadParams",
     "WatchMessage",
@@ -93,6 +95,22 @@ class RemoveRelationParams(_Body):
     """Two endpoints (``app`` or ``app:endpoint``), or one relation id."""
 
     endpoints: list[str] = Field(min_length=1, max_length=2)
+
+
+class RunActionParams(_Body):
+    """``run UNIT... ACTION``: units may be ``app/leader``."""
+
+    receivers: list[str] = Field(min_length=1)
+    action: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class ExecParams(_Body):
+    command: str
+    units: list[str] = Field(default_factory=list)
+    machines: list[str] = Field(default_factory=list)
+    applications: list[str] = Field(default_factory=list)
+    all: bool = False
 
 
 class ResolvedParams(_Body):

@@ -62,6 +62,8 @@ class HookContext:
         action_name: str = "",
         relations: dict[int, dict[str, Any]] | None = None,
         model_uuid: str = "",
+        action_params: dict[str, Any] | None = None,
+        log_action: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.unit_name = unit_name
         self.application_name = unit_name.rsplit("/", 1)[0]
@@ -90,6 +92,10 @@ class HookContext:
         self._bags: dict[tuple[int, str, bool], dict[str, str]] = {}
         self._unit_writes: dict[int, dict[str, str]] = {}
         self._app_writes: dict[int, dict[str, str]] = {}
+        self._action_params = action_params
+        self._log_action = log_action
+        self.action_results: dict[str, Any] = {}
+        self.action_failed: str | None = None
 
     # -- commit --------------------------------------------------------------
     def commit_params(self) -> HookCommitParams:
@@ -296,6 +302,30 @@ class HookContext:
         self._relation(relation_id)
         return self._model_uuid
 
+    # -- actions ---------------------------------------------------------------
+    def _require_action(self) -> dict[str, Any]:
+        if self._action_params is None:
+            raise ToolError("not running an action")
+        return self._action_params
+
+    def action_params(self) -> dict[str, Any]:
+        import copy
+
+        return copy.deepcopy(self._require_action())
+
+    def set_action_results(self, values: dict[str, Any]) -> None:
+        self._require_action()
+        _merge(self.action_results, values)
+
+    def fail_action(self, message: str) -> None:
+        self._require_action()
+        self.action_failed = message
+
+    async def log_action(self, message: str) -> None:
+        self._require_action()
+        if self._log_action is not None:
+            await self._call(self._log_action(message))
+
     # -- helpers -----------------------------------------------------------
     async def _call(self, aw: Awaitable[Any]) -> Any:
         try:
@@ -316,3 +346,12 @@ def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None
 
 def _status_info(d: dict[str, Any]) -> StatusInfo:
     return StatusInfo(status=d.get("status", "unknown"), message=d.get("message", ""), data=d.get("data") or {})
+
+
+def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:
+    """Nested merge: a map onto a map recurses, anything else replaces (Juju's action-set)."""
+    for k, v in values.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v

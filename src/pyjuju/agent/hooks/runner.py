@@ -63,6 +63,22 @@ async def run_process(
     if exe.is_dir() or not os.access(exe, os.X_OK):
         reason = "is a directory" if exe.is_dir() else "permission denied"
         return HookResult(code=1, error=f"fork/exec {exe}: {reason}", via=via)
+    return await run_command([str(exe)], cwd=str(charm_dir), env=env, on_line=on_line,
+                             on_spawn=on_spawn, via=via)
+
+
+async def run_command(
+    argv: list[str],
+    *,
+    cwd: str,
+    env: dict[str, str],
+    on_line: LineSink,
+    on_spawn: Callable[[int], Awaitable[None]] | None = None,
+    output: dict[str, bytearray] | None = None,
+    via: str = "",
+) -> HookResult:
+    """Run ``argv`` in its own session, streaming its lines (and, if ``output`` is
+    given, collecting its exact ``stdout``/``stderr`` bytes, as actions need)."""
     # Our own pipes, not asyncio's: a subprocess transport that owns the pipes
     # only reports the exit once every pipe has closed, and a daemon started
     # by the hook may hold them open for ever. Plain Popen (vfork) plus a pidfd
@@ -72,8 +88,8 @@ async def run_process(
     err_r, err_w = os.pipe()
     try:
         proc = subprocess.Popen(
-            [str(exe)],
-            cwd=str(charm_dir),
+            argv,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out_w,
@@ -83,14 +99,17 @@ async def run_process(
     except OSError as e:
         for fd in (out_r, out_w, err_r, err_w):
             os.close(fd)
-        return HookResult(code=1, error=f"fork/exec {exe}: {e.strerror}", via=via)
+        return HookResult(code=1, error=f"fork/exec {argv[0]}: {e.strerror}", via=via)
     os.close(out_w)
     os.close(err_w)
     if on_spawn is not None:
         await on_spawn(proc.pid)
-    pumps = asyncio.gather(_pump(out_r, "stdout", on_line), _pump(err_r, "stderr", on_line))
+    pumps = asyncio.gather(
+        _pump(out_r, "stdout", on_line, None if output is None else output.setdefault("stdout", bytearray())),
+        _pump(err_r, "stderr", on_line, None if output is None else output.setdefault("stderr", bytearray())),
+    )
     code = await _wait(proc)
-    # Once the hook itself has exited, read what is already there and stop waiting.
+    # Once the process itself has exited, read what is already there and stop waiting.
     try:
         await asyncio.wait_for(asyncio.shield(pumps), PIPE_GRACE)
     except TimeoutError:
@@ -119,7 +138,7 @@ async def _wait(proc: subprocess.Popen[bytes]) -> int:
     return int(proc.wait())
 
 
-async def _pump(fd: int, name: str, on_line: LineSink) -> None:
+async def _pump(fd: int, name: str, on_line: LineSink, raw: bytearray | None = None) -> None:
     """Deliver ``fd``'s lines until EOF (or cancellation); closes ``fd``.
 
     A plain reader callback and ``os.read``: no file object, transport or
@@ -143,6 +162,8 @@ async def _pump(fd: int, name: str, on_line: LineSink) -> None:
             if not done.done():
                 done.set_result(None)
             return
+        if raw is not None:
+            raw.extend(chunk)
         buf.extend(chunk)
         while True:
             nl = buf.find(b"\n")

@@ -194,3 +194,20 @@ class ToolContext(Protocol):
         ...
 
     def relation_model_uuid(self, relation_id: int) -> str: ...
+
+    # -- actions (each raises ToolError("not running an action") outside one) -----
+    def action_params(self) -> dict[str, Any]:
+        """The validated parameters, defaults included (nested JSON values)."""
+        ...
+
+    def set_action_results(self, values: dict[str, Any]) -> None:
+        """Merge nested ``values`` into the results; later writes overwrite."""
+        ...
+
+    def fail_action(self, message: str) -> None:
+        """Mark the action failed; the process goes on and results are kept."""
+        ...
+
+    async def log_action(self, message: str) -> None:
+        """Append a progress message to the task's log (sent at once)."""
+        ...

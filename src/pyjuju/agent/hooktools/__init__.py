@@ -22,6 +22,10 @@ CLIENT_NAME = "hooktool"
 # Every tool the server implements (pyjuju.agent.hooks.tools.COMMANDS); a
 # unit test keeps the two in step.
 TOOL_NAMES: tuple[str, ...] = (
+    "action-fail",
+    "action-get",
+    "action-log",
+    "action-set",
     "application-version-set",
     "close-port",
     "config-get",

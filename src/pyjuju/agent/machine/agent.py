@@ -17,6 +17,7 @@ from typing import Any
 from ...client import AgentClient
 from ...core.errors import PyjujuError
 from ..hooks.context import MachineNetwork
+from ..hooks.runner import run_command
 from ..hooktools import install_tools
 from ..unit.uniter import UnitAgent
 from .logs import LogShipper
@@ -75,6 +76,7 @@ class MachineAgent:
         self._charm_locks: dict[str, asyncio.Lock] = {}
         self._stop = asyncio.Event()
         self._machine_life = "alive"
+        self._tasks_seen: set[str] = set()
 
     # -- UnitHost ------------------------------------------------------------
     def model(self) -> dict[str, Any]:
@@ -134,6 +136,8 @@ class MachineAgent:
                 ua.poke()
         if msg.get("machine"):
             self._machine_life = msg["machine"].get("life", "alive")
+            for task in msg["machine"].get("tasks") or ():
+                self._machine_task(task)
         units: dict[str, Any] = msg.get("units") or {}
         if msg.get("type") == "snapshot":
             for name in list(self.units):
@@ -147,6 +151,38 @@ class MachineAgent:
                 self._unit_view(name, view)
         if self._machine_life != "alive" and not self.units:
             self._stop.set()
+
+    def _machine_task(self, task: dict[str, Any]) -> None:
+        """``exec --machine``: a shell command on the machine itself, outside any unit."""
+        tid = task["id"]
+        if tid in self._tasks_seen:
+            return
+        self._tasks_seen.add(tid)
+        asyncio.create_task(self._run_machine_task(task))
+
+    async def _run_machine_task(self, task: dict[str, Any]) -> None:
+        tid = task["id"]
+        try:
+            if task["status"] == "running":  # begun by an agent that since died
+                await self.client.finish_task(tid, "failed", "task interrupted: the machine agent restarted", {})
+                return
+            if not await self.client.begin_task(tid):
+                return
+            output: dict[str, bytearray] = {}
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
+                   "LANG": "C.UTF-8", "JUJU_MACHINE_ID": self.machine_id}
+            async with self.hook_lock:
+                result = await run_command(["/bin/bash", "-c", str(task["params"].get("command", ""))],
+                                           cwd="/", env=env, on_line=lambda *_: None, output=output)
+            results: dict[str, Any] = {"return-code": result.code if result.code >= 0 else 128 - result.code}
+            for key in ("stdout", "stderr"):
+                data = bytes(output.get(key, b""))
+                if data:
+                    results[key] = data.decode("utf-8", "replace")
+            await self.client.finish_task(tid, "failed" if result.error else "completed", result.error, results)
+        except PyjujuError as e:
+            log.warning("machine task %s: %s", tid, e)
+            self._tasks_seen.discard(tid)
 
     def _unit_view(self, name: str, view: dict[str, Any]) -> None:
         ua = self.units.get(name)

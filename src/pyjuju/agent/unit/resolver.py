@@ -18,12 +18,15 @@ from .state import HookInfo, LocalState
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Op:
     """One operation. ``kind`` is ``run-hook``, ``resume-commit``, ``resolve``,
-    ``accept-deposed``, ``enter-scope``, ``leave-scope`` or ``report-dead``."""
+    ``accept-deposed``, ``enter-scope``, ``leave-scope``, ``run-action``,
+    ``abort-action`` or ``report-dead``."""
 
     kind: str
     hook: HookInfo | None = None
     relation_id: str = ""
     """For ``enter-scope`` / ``leave-scope``: relations that need no hook."""
+    task: dict[str, Any] | None = None
+    """For ``run-action`` / ``abort-action``: the task (an action or an exec command)."""
     retry: bool = True
     effects: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Local-state fields to set once the hook commits."""
@@ -39,6 +42,9 @@ class Clock:
 
 def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, Any] | None,
             clock: Clock) -> Op | None:
+    if local.op is not None and "action" in local.op:
+        # An action the agent was running when it died is failed, never re-run (Juju).
+        return Op(kind="abort-action", task=local.op["action"])
     if local.op is not None:
         hook = HookInfo.from_dict(local.op["hook"])
         if local.op.get("step") == "committing":
@@ -51,6 +57,17 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
     if local.leader and not remote.get("leader"):
         # Losing leadership needs no hook, so it is accepted even while in error.
         return Op(kind="accept-deposed", effects={"leader": False})
+
+    # Actions and exec commands run between hooks, even while a hook is in error.
+    done = set(local.extra.get("tasks_done") or ())
+    tasks = [t for t in remote.get("actions") or () if t["id"] not in done]
+    for t in tasks:
+        if t["status"] == "running":  # started by an agent that since died
+            return Op(kind="abort-action", task=t)
+    if local.installed:
+        for t in tasks:
+            if t["status"] == "pending":
+                return Op(kind="run-action", task=t)
 
     if local.error is not None:
         hook = HookInfo.from_dict(local.error["hook"])

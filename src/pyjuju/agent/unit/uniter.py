@@ -30,6 +30,7 @@ from ..hooks.context import HookContext, MachineNetwork
 from ..hooks.env import hook_env
 from ..hooks.runner import run_process
 from ..hooks.toolserver import ToolServer
+from . import actions
 from .reporter import StatusReporter
 from .resolver import Clock, Op, next_op
 from .state import HookInfo, LocalState, StateFile
@@ -182,6 +183,12 @@ class UnitAgent:
             await self.host.client.leave_scope(self.name, int(op.relation_id))
             self.local.relations.pop(op.relation_id, None)
             self.save()
+        elif op.kind == "run-action":
+            assert op.task is not None
+            await actions.run(self, op.task)
+        elif op.kind == "abort-action":
+            assert op.task is not None
+            await actions.abort(self, op.task)
         elif op.kind == "report-dead":
             await self.reporter.flush()
             await self.host.client.unit_dead(self.name)
@@ -368,7 +375,9 @@ class UnitAgent:
             self.reporter.post(AgentStatusParams(agent=agent, workload=workload))
 
     # -- helpers -------------------------------------------------------------
-    def _context(self, hook: HookInfo, view: dict[str, Any]) -> HookContext:
+    def _context(self, hook: HookInfo, view: dict[str, Any], *, action_name: str = "",
+                 action_params: dict[str, Any] | None = None,
+                 log_action: Any = None) -> HookContext:
         def status_set() -> None:
             if not self.local.status_ever_set:
                 self.local.status_ever_set = True
@@ -379,7 +388,7 @@ class UnitAgent:
 
         return HookContext(
             unit_name=self.name,
-            hook_name=hook.name,
+            hook_name=hook.name if hook.kind not in ("action", "exec") else "",
             view=view,
             meta=self._charm_meta(),
             client=self.host.client,
@@ -392,6 +401,9 @@ class UnitAgent:
             remote_app=hook.remote_app,
             relations=self._context_relations(hook),
             model_uuid=self.host.model().get("uuid", ""),
+            action_name=action_name,
+            action_params=action_params,
+            log_action=log_action,
         )
 
     def _context_relations(self, hook: HookInfo) -> dict[int, dict[str, Any]]:

@@ -13,16 +13,16 @@ from ...core.errors import ModelNotFoundError, PyjujuError
 from ...store import ModelRow
 from ...wire import AgentLogRecord, AgentStatusParams, HookCommitParams, LeaderSettingsParams
 from ..hub import drain
-from ..services import agents, charms
+from ..services import agents, charms, operations
 from ..services.base import Services
-from ..services.views import machine_unit_views, model_view
+from ..services.views import machine_tasks, machine_unit_views, model_view
 from . import agent_rpc
 from .auth import Identity, authenticate, require_machine
 from .deps import machine, services
 
 router = APIRouter(prefix="/api/agent")
 
-WATCHED_KINDS = {"unit", "application", "model", "machine", "relation"}
+WATCHED_KINDS = {"unit", "application", "model", "machine", "relation", "task"}
 
 
 def _model(svc: Services, ident: Identity) -> ModelRow:
@@ -113,6 +113,26 @@ async def relation_settings(app: str, num: int, relation_id: int, owner: str, is
                                     owner, is_app)
 
 
+@router.post("/tasks/{task_id}/begin")
+async def task_begin(task_id: int, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"run": operations.begin_task(svc, _model(svc, ident), ident.entity, task_id)}
+
+
+@router.post("/tasks/{task_id}/log")
+async def task_log(task_id: int, body: dict[str, Any], ident: Identity = Depends(machine),
+                   svc: Services = Depends(services)) -> dict[str, Any]:
+    operations.log_task(svc, _model(svc, ident), ident.entity, task_id, str(body.get("message", "")))
+    return {}
+
+
+@router.post("/tasks/{task_id}/finish")
+async def task_finish(task_id: int, body: dict[str, Any], ident: Identity = Depends(machine),
+                      svc: Services = Depends(services)) -> dict[str, Any]:
+    operations.finish_task(svc, _model(svc, ident), ident.entity, task_id, str(body.get("status")),
+                           str(body.get("message", "")), dict(body.get("results") or {}))
+    return {}
+
+
 @router.post("/logs")
 async def logs(records: list[AgentLogRecord], ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
     agents.add_logs(svc, _model(svc, ident), [r.model_dump() for r in records])
@@ -190,7 +210,7 @@ def _compute(
             return body, {}, None, {"life": "dead"}
         views = machine_unit_views(tx, m, machine_id)
         mv = model_view(m)
-    machine_info = {"id": mm.id, "life": mm.life}
+        machine_info = {"id": mm.id, "life": mm.life, "tasks": machine_tasks(tx, m, machine_id)}
     # (the per-revision snapshot makes this cheap for every machine after the first)
     if first:
         body: dict[str, Any] = {"type": "snapshot", "revision": m.revision, "model": mv,

@@ -20,7 +20,7 @@ from fastapi import WebSocket
 from ...core.errors import InvalidArgumentError, PyjujuError
 from ...store import ModelRow
 from ...wire import AgentLogRecord, AgentStatusParams, HookCommitParams, LeaderSettingsParams
-from ..services import agents
+from ..services import agents, operations
 from ..services.base import Services
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,12 @@ OPS: dict[str, Handler] = {
     "relation-settings": lambda svc, m, mach, u, p: agents.relation_settings(
         svc, m, mach, u, _relation_id(p), str(p.get("owner", "")), bool(p.get("is_app"))),
     "logs": _logs,
+    "task-begin": lambda svc, m, mach, u, p: {"run": operations.begin_task(svc, m, mach, int(p["task_id"]))},
+    "task-log": lambda svc, m, mach, u, p: operations.log_task(
+        svc, m, mach, int(p["task_id"]), str(p.get("message", ""))) or {},
+    "task-finish": lambda svc, m, mach, u, p: operations.finish_task(
+        svc, m, mach, int(p["task_id"]), str(p["status"]), str(p.get("message", "")),
+        dict(p.get("results") or {})) or {},
 }
 
 

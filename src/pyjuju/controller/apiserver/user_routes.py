@@ -16,13 +16,15 @@ from ...wire import (
     ConfigParams,
     DeployParams,
     DestroyModelParams,
+    ExecParams,
     IntegrateParams,
     ModelConfigParams,
     RemoveRelationParams,
     ResolvedParams,
+    RunActionParams,
 )
 from ..services import applications as apps
-from ..services import charms, models, relations
+from ..services import charms, models, operations, relations
 from ..services.base import Services
 from ..services.status import build_status, machine_doc, show_unit
 from .deps import services, user
@@ -210,3 +212,39 @@ async def machines(model: str, svc: Services = Depends(services)) -> dict[str, A
         return {"model": m.name, "machines": {mm.id: machine_doc(mm) for mm in tx.machines(m.uuid)}}
 
 
+
+
+@router.post("/models/{model}/actions")
+async def run_action(model: str, p: RunActionParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    return operations.enqueue_actions(svc, model, p.receivers, p.action, p.params)
+
+
+@router.post("/models/{model}/exec")
+async def run_exec(model: str, p: ExecParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    return operations.enqueue_exec(svc, model, p.command, units=p.units, machines=p.machines,
+                                   applications=p.applications, all_machines=p.all)
+
+
+@router.get("/models/{model}/tasks/{task_id}")
+async def get_task(model: str, task_id: int, wait: float = 0, svc: Services = Depends(services)) -> dict[str, Any]:
+    """A task; with ``wait`` (seconds), long-polls until it is done or the time is up."""
+    t = operations.get_task(svc, model, task_id)
+    if wait > 0 and t.status not in operations.TERMINAL:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + min(wait, 600)
+        with svc.hub.subscribe(t.model_uuid) as q:
+            while t.status not in operations.TERMINAL:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(q.get(), remaining)
+                except TimeoutError:
+                    break
+                t = operations.get_task(svc, model, task_id)
+    return operations.task_doc(t)
+
+
+@router.get("/models/{model}/operations")
+async def list_operations(model: str, svc: Services = Depends(services)) -> list[dict[str, Any]]:
+    return operations.list_operations(svc, model)

@@ -47,7 +47,7 @@ def _add_relation(tx: WriteTx, m: ModelRow, eps: list[eplib.AppEndpoint]) -> Rel
     model = tx.model(m.uuid)
     assert model is not None
     rid = model.next_relation_id
-    tx.update_model(m.uuid, next_relation_id=rid + 1)
+    tx.update_model(m.uuid, kind="model-seq", next_relation_id=rid + 1)
     row = RelationRow(
         model_uuid=m.uuid,
         id=rid,

@@ -155,6 +155,8 @@ class ModelSnapshot:
     charms: dict[str, CharmRow]
     machines: dict[str, MachineRow]
     index: RelationIndex
+    tasks: dict[str, list[dict[str, Any]]]
+    """Pending and running tasks by receiver (unit name or machine id)."""
 
 
 _snapshots: dict[str, tuple[int, ModelSnapshot]] = {}
@@ -174,9 +176,23 @@ def model_snapshot(tx: ReadTx, m: ModelRow) -> ModelSnapshot:
         charms={c.url: c for c in tx.charms(m.uuid)},
         machines={mm.id: mm for mm in tx.machines(m.uuid)},
         index=relation_index(tx, m),
+        tasks=_tasks_by_receiver(tx, m),
     )
     _snapshots[m.uuid] = (m.revision, snap)
     return snap
+
+
+def _tasks_by_receiver(tx: ReadTx, m: ModelRow) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for t in tx.tasks(m.uuid, statuses=("pending", "running")):
+        out.setdefault(t.receiver, []).append(
+            {"id": str(t.id), "name": t.name, "params": t.params, "status": t.status}
+        )
+    return out
+
+
+def machine_tasks(tx: ReadTx, m: ModelRow, machine_id: str) -> list[dict[str, Any]]:
+    return model_snapshot(tx, m).tasks.get(machine_id, [])
 
 
 def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, dict[str, Any]]:
@@ -188,5 +204,7 @@ def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, di
         charm = snap.charms.get(app.charm_url) if app is not None else None
         if app is None or charm is None:
             continue
-        out[u.name] = unit_view(u, app, charm, machine, snap.index)
+        view = unit_view(u, app, charm, machine, snap.index)
+        view["actions"] = snap.tasks.get(u.name, [])
+        out[u.name] = view
     return out
