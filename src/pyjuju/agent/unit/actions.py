@@ -86,7 +86,8 @@ async def run(ua: UnitAgent, task: dict[str, Any]) -> None:
             return
         argv = [str(exe)]
     ua.local.op = {"action": {"id": tid, "name": name}, "step": "running"}
-    ua.reporter.post(_executing(label))
+    if ua.local.error is None:  # a unit in error keeps showing its error
+        ua.reporter.post(_executing(label))
     module = f"unit.{ua.name}.{label}"
 
     def on_line(stream: str, line: str) -> None:

@@ -29,7 +29,8 @@ class OpsCharm(ops.CharmBase):
     def __init__(self, framework: ops.Framework):
         # Before the framework dispatches anything (ops may also re-emit
         # deferred events; this charm defers none).
-        record(HOOK)
+        if HOOK:  # actions have an empty hook name
+            record(HOOK)
         super().__init__(framework)
         self._stored.set_default(changes=0)
         framework.observe(self.on.install, self._on_install)
@@ -39,6 +40,20 @@ class OpsCharm(ops.CharmBase):
         framework.observe(self.on.update_status, self._on_noop)
         framework.observe(self.on.stop, self._on_noop)
         framework.observe(self.on.remove, self._on_noop)
+        framework.observe(self.on.do_thing_action, self._on_do_thing)
+        framework.observe(self.on.greet_action, self._on_greet)
+
+    def _on_do_thing(self, event: ops.ActionEvent) -> None:
+        if "error" in event.params:
+            event.fail(f"failed with error: {event.params['error']}")
+            return
+        if "exception" in event.params:
+            raise RuntimeError(f"exception: {event.params['exception']}")
+        event.log("doing the thing")
+        event.set_results({"thingy": "foo", "params": dict(event.params), "config": dict(self.config)})
+
+    def _on_greet(self, event: ops.ActionEvent) -> None:
+        event.set_results({"message": f"hello {event.params['name']}"})
 
     def _on_install(self, event: ops.InstallEvent) -> None:
         self.unit.set_workload_version("9.9")
@@ -65,4 +80,5 @@ class OpsCharm(ops.CharmBase):
 if __name__ == "__main__":
     ops.main(OpsCharm)
     # Reached only if the dispatch succeeded (a failing handler raises).
-    record(f"END {HOOK}")
+    if HOOK:
+        record(f"END {HOOK}")
