@@ -151,8 +151,12 @@ def _first_start(svc: Services, cfg: dict[str, Any]) -> None:
 def _bind(hosts: list[str], port: int) -> list[socket.socket]:
     out: list[socket.socket] = []
     for host in hosts:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio only turns Nagle off (TCP_NODELAY) on
+        # accepted sockets whose proto says TCP, and with Nagle on, every response
+        # written as headers + body waits ~40 ms for the client's delayed ACK.
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         s.bind((host, port))
         if port == 0:
             port = s.getsockname()[1]
