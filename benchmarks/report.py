@@ -47,6 +47,7 @@ def plot(tool: dict | None, hook: dict | None) -> bool:
 
 def main() -> None:
     tool, hook, deploy, rels = load("hooktool"), load("hook_overhead"), load("deploy"), load("relations")
+    ops = load("operations")
     lines = [
         "# Performance",
         "",
@@ -86,6 +87,12 @@ def main() -> None:
                 f"**{row['engine_share']:.0%}** | hook processes alone {row['floor_s']:.2f} s; goal: minimum "
                 f"hooks, engine share < {rels['goal_engine_share']:.0%} | {rels['when']} |"
             )
+    if ops:
+        lines.append(
+            f"| `run` a no-op action on {ops['units']} units / `exec true` on {ops['units']} units "
+            f"| **{ops['run_s']:.2f} s** / **{ops['exec_s']:.2f} s** (whole CLI call) "
+            f"| CLI start-up alone {ops['cli_startup_ms']:.0f} ms | {ops['when']} |"
+        )
     host = (tool or hook or deploy or {}).get("host", {})
     lines += [
         "",
@@ -112,6 +119,9 @@ def main() -> None:
         "  relation-changed once per remote unit, on every unit: 2·N·(1+2N). The engine's",
         "  share is the wall time not explained by the hook processes themselves, measured",
         "  as the same number of no-op processes run one queue per machine on all CPUs.",
+        "- **Operations**: `benchmarks/bench_operations.py`. `pyjuju run UNIT... noop` and",
+        "  `pyjuju exec --application noop -- true` on 50 units (one machine each), timed",
+        "  as whole CLI calls, results printed.",
         "",
     ]
     DOC.write_text("\n".join(lines))
