@@ -18,6 +18,7 @@ from ..wire import (
     ExecParams,
     IntegrateParams,
     ModelConfigParams,
+    RefreshParams,
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
@@ -112,6 +113,11 @@ class Client:
 
     def show_application(self, model: str, application: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}/applications/{application}")
+
+    def refresh(self, model: str, application: str, *, charm_url: str | None = None,
+                revision: int | None = None) -> dict[str, Any]:
+        body = RefreshParams(charm_url=charm_url, revision=revision).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/refresh", body=body)
 
     def remove_application(self, model: str, application: str) -> list[str]:
         return self._call("DELETE", f"/api/models/{self._m(model)}/applications/{application}")["notes"]

@@ -26,6 +26,7 @@ __all__ = [
     "MachineStatusParams",
     "ModelConfigParams",
     "PortChange",
+    "RefreshParams",
     "RemoveRelationParams",
     "ResolvedParams",
     "RunActionParams",
@@ -111,6 +112,13 @@ class ExecParams(_Body):
     machines: list[str] = Field(default_factory=list)
     applications: list[str] = Field(default_factory=list)
     all: bool = False
+
+
+class RefreshParams(_Body):
+    """Switch to an uploaded charm (``charm_url``) or a stored ``revision`` of it."""
+
+    charm_url: str | None = None
+    revision: int | None = None
 
 
 class ResolvedParams(_Body):

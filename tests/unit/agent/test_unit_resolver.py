@@ -89,7 +89,7 @@ def test_no_remote_view_means_nothing_to_do() -> None:
 def test_effects_are_returned_not_applied() -> None:
     local = LocalState()
     op = next_op(local, remote(), MODEL, NOW)
-    assert op == Op(kind="run-hook", hook=HookInfo(kind="install"), effects={"installed": True})
+    assert op == Op(kind="run-hook", hook=HookInfo(kind="install"), effects={"installed": True, "charm_version": 0})
     assert local == LocalState()  # the resolver is pure
 
 
@@ -272,3 +272,14 @@ def test_dying_before_start_still_stops() -> None:
     local = started(started=False)
     assert hook_of(next_op(local, remote(life="dying"), MODEL, NOW)) == "stop"
 
+
+
+def test_a_refresh_runs_upgrade_charm_before_config_changed() -> None:
+    local = LocalState(installed=True, started=True, leader=True, config_version=1, charm_version=1)
+    view = remote(leader=True, config_version=2, charm={"url": "local:x-1", "sha256": "b" * 64, "version": 2})
+    op = next_op(local, view, MODEL, NOW)
+    assert op is not None and op.hook == HookInfo(kind="upgrade-charm")
+    assert op.effects == {"charm_version": 2}
+    local.charm_version = 2
+    op = next_op(local, view, MODEL, NOW)
+    assert op is not None and op.hook == HookInfo(kind="config-changed")

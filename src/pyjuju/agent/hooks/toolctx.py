@@ -211,3 +211,67 @@ class ToolContext(Protocol):
     async def log_action(self, message: str) -> None:
         """Append a progress message to the task's log (sent at once)."""
         ...
+
+    # -- secrets (spec §4.30) ----------------------------------------------------
+    # ``ref`` is a secret URI (``secret:<id>``, ``secret://<model>/<id>``) or a bare
+    # id. Content maps are plain text: the tools decode ``#base64`` / ``#file``
+    # arguments and encode ``key#base64`` output themselves. Refusals raise
+    # ToolError with Juju's texts; lookups that fail contain "not found"
+    # (ops maps that to SecretNotFoundError).
+    async def secret_add(self, content: dict[str, str], *, owner: str, label: str | None,
+                         description: str | None, expire: str | None, rotate: str | None) -> str:
+        """Create (on commit) a secret owned by the ``application`` or the ``unit``;
+        returns its URI at once. ``expire`` is RFC 3339."""
+        ...
+
+    async def secret_get(self, ref: str | None, label: str | None, *, peek: bool,
+                         refresh: bool) -> dict[str, str]:
+        """The content as this unit sees it (owner: latest; consumer: tracked revision,
+        or latest with ``peek``/``refresh``). Giving both ``ref`` and ``label`` as a
+        consumer sets the consumer label."""
+        ...
+
+    async def secret_set(self, ref: str | None, label_lookup: str | None, *, content: dict[str, str] | None,
+                         label: str | None, description: str | None, expire: str | None,
+                         rotate: str | None) -> None:
+        """New revision (if the content changed) and/or metadata; owner only (leader for app secrets)."""
+        ...
+
+    async def secret_info(self, ref: str | None, label: str | None) -> dict[str, Any]:
+        """``{"<id>": {"revision", "label"?, "owner", "description"?, "rotation"?, "expiry"?,
+        "rotates"?, "access"?}}``; owner only."""
+        ...
+
+    async def secret_ids(self) -> list[str]:
+        """Bare ids of the secrets this unit (or, as leader, its application) owns."""
+        ...
+
+    async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None: ...
+
+    async def secret_revoke(self, ref: str, *, relation_id: int | None, app: str | None,
+                            unit: str | None) -> None: ...
+
+    async def secret_remove(self, ref: str, revision: int | None) -> None: ...
+
+    # -- storage (spec §4.22-4.24) ------------------------------------------------
+    def storage_id(self) -> str:
+        """``JUJU_STORAGE_ID`` of the current hook, or ``""``."""
+        ...
+
+    def storage_get(self, storage_id: str) -> dict[str, str]:
+        """``{"kind": "filesystem"|"block", "location": path}``; ToolError when unknown."""
+        ...
+
+    def storage_list(self, name: str | None) -> list[str]:
+        """Ids (``data/0``) of storage attached to the unit, optionally of one store."""
+        ...
+
+    def storage_add(self, counts: dict[str, int]) -> None:
+        """Buffered: ask for more instances of the named stores."""
+        ...
+
+    # -- resources (spec §4.25) ---------------------------------------------------
+    async def resource_get(self, name: str) -> str:
+        """Path of the resource's file inside the unit; ToolError("could not download
+        resource: ...") when there is none."""
+        ...

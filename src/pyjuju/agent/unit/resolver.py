@@ -87,8 +87,9 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
                 return op
         return _teardown(local)
 
+    charm_version = int((remote.get("charm") or {}).get("version", 0))
     if not local.installed:
-        return _hook("install", installed=True)
+        return _hook("install", installed=True, charm_version=charm_version)
 
     for rid in sorted(relations, key=int):
         rv = relations[rid]
@@ -106,6 +107,10 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
     if not leader and ls_version != local.leader_settings_version:
         return _hook("leader-settings-changed", leader_settings_version=ls_version)
 
+    if charm_version != local.charm_version:
+        # A refresh: new charm files, then upgrade-charm (config-changed follows,
+        # as the controller bumps the config version with every refresh).
+        return _hook("upgrade-charm", charm_version=charm_version)
     config_version = int(remote.get("config_version", 0))
     if config_version != local.config_version:
         return _hook("config-changed", config_version=config_version)

@@ -197,7 +197,7 @@ class UnitAgent:
     async def _run_hook(self, hook: HookInfo, effects: dict[str, Any]) -> None:
         assert self.remote is not None or self.local.op is not None
         view = dict(self.remote or {})
-        if hook.kind == "install" or not os.path.exists(self._metadata_path):
+        if hook.kind in ("install", "upgrade-charm") or not os.path.exists(self._metadata_path):
             await self._deploy_charm(view)
         if hook.kind == "relation-created" and self.local.op is None:
             assert hook.relation_id is not None
@@ -447,7 +447,6 @@ class UnitAgent:
         (self.charm_dir / ".juju-charm").write_text(charm.get("url", ""))
         self._meta = None
         self.local.charm_sha = sha
-        self.local.charm_version = int(charm.get("version", 0))
         self.local.charm_members = list(members)
         self.save()
         self._log("INFO", "juju.worker.uniter.charm", f"deployed charm {charm.get('url', sha)}")

@@ -167,3 +167,54 @@ def pack(source: str, output_dir: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=_progress)
     click.echo(f"Packed {archive}")
+
+
+@cli.command()
+@model_option
+@click.argument("application")
+@click.option("--path", "path", default=None, help="A local charm (directory, .charm or source tree).")
+@click.option("--revision", type=int, default=None, help="Switch to this stored revision (roll back or forward).")
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE|FILE", help="Config to set with the refresh.")
+@click.option("--force", is_flag=True, hidden=True)
+@click.option("--force-base", is_flag=True, hidden=True)
+@click.option("--force-units", is_flag=True, hidden=True)
+@click.option("--channel", default=None, hidden=True)
+@click.option("--base", default=None, hidden=True)
+@click.option("--trust", default=None, hidden=True)
+@click.option("--switch", default=None, hidden=True)
+def refresh(model: str | None, application: str, path: str | None, revision: int | None,
+            config: tuple[str, ...], force: bool, force_base: bool, force_units: bool, channel: str | None,
+            base: str | None, trust: str | None, switch: str | None) -> None:
+    """Refresh an application to a new charm: upgrade-charm, then config-changed, on every unit.
+
+    \b
+    Files the charm wrote in its directory survive; options the new charm no
+    longer has are dropped and new ones take their defaults.
+      pyjuju refresh hello --path ./charms/hello
+      pyjuju refresh hello --revision 0        # back to the first revision
+    """
+    if path is not None and revision is not None:
+        raise InvalidArgumentError("--path and --revision cannot be used together", usage=True)
+    if switch:
+        raise NotSupportedError("--switch: switching to another charm is not supported yet")
+    sess = Session(model)
+    client = sess.client()
+    if path is None and revision is None:
+        cfg = client.get_config(sess.model, application)
+        shown = client.status(sess.model)["applications"].get(application, {})
+        info(f'charm "{cfg["charm"]}", revision {shown.get("charm-rev", 0)}: already up-to-date')
+        return
+    if path is not None:
+        data, _ = charm_archive_bytes(Path(path).expanduser(), _progress)
+        uploaded = client.upload_charm(sess.model, data)
+        res = client.refresh(sess.model, application, charm_url=uploaded["url"])
+    else:
+        res = client.refresh(sess.model, application, revision=revision)
+    name = res["charm-url"].removeprefix("local:").rsplit("-", 1)[0]
+    if not res["changed"]:
+        info(f'charm "{name}", revision {res["revision"]}: already up-to-date')
+    else:
+        info(f'Added local charm "{name}", revision {res["revision"]}, to the model')
+    if config:
+        values, strings = parse_config_args(config, application)
+        client.set_config(sess.model, application, strings=strings, values=values)

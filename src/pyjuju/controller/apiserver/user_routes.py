@@ -19,6 +19,7 @@ from ...wire import (
     ExecParams,
     IntegrateParams,
     ModelConfigParams,
+    RefreshParams,
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
@@ -142,6 +143,15 @@ async def deploy(model: str, p: DeployParams, svc: Services = Depends(services))
 async def show_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
         return apps.show_application(tx, models.resolve_model(tx, model), application)
+
+
+@router.post("/models/{model}/applications/{application}/refresh")
+async def refresh(model: str, application: str, p: RefreshParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    if (p.charm_url is None) == (p.revision is None):
+        from ...core.errors import InvalidArgumentError
+
+        raise InvalidArgumentError("give exactly one of charm_url and revision")
+    return apps.refresh(svc, model, application, charm_url=p.charm_url, revision=p.revision)
 
 
 @router.delete("/models/{model}/applications/{application}")
