@@ -157,6 +157,18 @@ class AgentClient:
                                 self._u(unit) + f"/relations/{relation_id}/settings",
                                 {"owner": owner, "is_app": is_app})
 
+    async def secret_get(self, unit: str, ref: str | None, label: str | None, peek: bool,
+                         refresh: bool) -> dict[str, Any]:
+        p = {"ref": ref, "label": label, "peek": peek, "refresh": refresh}
+        return await self._call("secret-get", unit, p, "POST", self._u(unit) + "/secrets/get")
+
+    async def secret_info(self, unit: str, ref: str | None, label: str | None) -> dict[str, Any]:
+        return await self._call("secret-info", unit, {"ref": ref, "label": label}, "POST",
+                                self._u(unit) + "/secrets/info")
+
+    async def secret_ids(self, unit: str) -> list[str]:
+        return await self._call("secret-ids", unit, {}, "POST", self._u(unit) + "/secrets/ids")
+
     async def begin_task(self, task_id: str) -> bool:
         res = await self._call("task-begin", "", {"task_id": task_id}, "POST", f"/api/agent/tasks/{task_id}/begin")
         return bool(res["run"])

@@ -22,6 +22,8 @@ from ..wire import (
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
+    SecretGrantParams,
+    UserSecretParams,
 )
 from ._errors import connection_failed, raise_for
 
@@ -173,6 +175,33 @@ class Client:
 
     def operations(self, model: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/api/models/{self._m(model)}/operations")
+
+    # -- user secrets ---------------------------------------------------------
+    def secrets(self, model: str, *, ref: str | None = None, owner: str | None = None, reveal: bool = False,
+                revision: int | None = None, revisions: bool = False) -> dict[str, Any]:
+        params: dict[str, Any] = {"reveal": reveal, "revisions": revisions}
+        for k, v in (("ref", ref), ("owner", owner), ("revision", revision)):
+            if v is not None:
+                params[k] = v
+        return self._call("GET", f"/api/models/{self._m(model)}/secrets", params=params)
+
+    def add_secret(self, model: str, name: str, content: dict[str, str], description: str | None) -> str:
+        body = UserSecretParams(name=name, content=content, description=description).model_dump()
+        return str(self._call("POST", f"/api/models/{self._m(model)}/secrets", body=body)["uri"])
+
+    def update_secret(self, model: str, ref: str, content: dict[str, str], *, description: str | None,
+                      name: str | None, auto_prune: bool | None) -> None:
+        body = UserSecretParams(name=name, content=content, description=description,
+                                auto_prune=auto_prune).model_dump()
+        self._call("PATCH", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}", body=body)
+
+    def grant_secret(self, model: str, ref: str, applications: list[str], revoke: bool = False) -> None:
+        body = SecretGrantParams(applications=applications, revoke=revoke).model_dump()
+        self._call("POST", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}/grants", body=body)
+
+    def remove_secret(self, model: str, ref: str, revision: int | None = None) -> None:
+        params = {"revision": revision} if revision is not None else None
+        self._call("DELETE", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}", params=params)
 
     # -- logs -----------------------------------------------------------------
     def logs(self, model: str, *, after: int = 0, lines: int | None = None, include: list[str] = (),  # type: ignore[assignment]

@@ -15,6 +15,7 @@ server puts it in error bodies and the client re-raises the matching class from
     │   ├── MachineNotFoundError        machine-not-found
     │   ├── CharmNotFoundError          charm-not-found
     │   ├── RelationNotFoundError       relation-not-found
+    │   ├── SecretNotFoundError         secret-not-found
     │   └── ControllerNotFoundError     controller-not-found
     ├── AlreadyExistsError              already-exists
     ├── InvalidArgumentError            invalid-argument
@@ -112,6 +113,11 @@ class CharmNotFoundError(NotFoundError):
 @register
 class RelationNotFoundError(NotFoundError):
     code = "relation-not-found"
+
+
+@register
+class SecretNotFoundError(NotFoundError):
+    code = "secret-not-found"
 
 
 @register

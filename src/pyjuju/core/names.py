@@ -83,3 +83,21 @@ def unit_number(unit: str) -> int:
 def natural_key(text: str) -> list[object]:
     """Sort key that orders ``app2`` before ``app10`` (Juju's natural sort)."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+_XID_ALPHABET = "0123456789abcdefghijklmnopqrstuv"
+
+
+def new_secret_id() -> str:
+    """A 20-character id in xid's alphabet, as Juju's secret ids look."""
+    import secrets
+
+    return "".join(secrets.choice(_XID_ALPHABET) for _ in range(20))
+
+
+def secret_id_of(ref: str) -> str:
+    """``secret:<id>``, ``secret://<model>/<id>`` or a bare id → the id."""
+    r = ref.strip()
+    if r.startswith("secret://"):
+        return r.rsplit("/", 1)[-1]
+    return r.removeprefix("secret:")

@@ -28,6 +28,10 @@ from .rows import (
     OperationRow,
     RelationRow,
     ScopeRow,
+    SecretConsumerRow,
+    SecretGrantRow,
+    SecretRevisionRow,
+    SecretRow,
     SettingsRow,
     TaskRow,
     UnitRow,
@@ -242,6 +246,31 @@ class ReadTx:
             q = q.where(c.status.in_(list(statuses)))
         return [row_from(TaskRow, r) for r in self.conn.execute(q.order_by(c.id)).mappings()]
 
+    # -- secrets ---------------------------------------------------------------
+    def secret(self, model_uuid: str, secret_id: str) -> SecretRow | None:
+        return self._one(schema.secrets, SecretRow, model_uuid=model_uuid, id=secret_id)
+
+    def secrets(self, model_uuid: str) -> list[SecretRow]:
+        return self._many(schema.secrets, SecretRow, order=("created", "id"), model_uuid=model_uuid)
+
+    def secret_revisions(self, model_uuid: str, secret_id: str | None = None) -> list[SecretRevisionRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if secret_id is not None:
+            where["secret_id"] = secret_id
+        return self._many(schema.secret_revisions, SecretRevisionRow, order=("secret_id", "revision"), **where)
+
+    def secret_consumers(self, model_uuid: str, secret_id: str | None = None) -> list[SecretConsumerRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if secret_id is not None:
+            where["secret_id"] = secret_id
+        return self._many(schema.secret_consumers, SecretConsumerRow, order=("secret_id", "consumer"), **where)
+
+    def secret_grants(self, model_uuid: str, secret_id: str | None = None) -> list[SecretGrantRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if secret_id is not None:
+            where["secret_id"] = secret_id
+        return self._many(schema.secret_grants, SecretGrantRow, order=("secret_id", "subject"), **where)
+
     # -- logs ------------------------------------------------------------------
     def logs(
         self,
@@ -352,6 +381,10 @@ class WriteTx(ReadTx):
 
     def remove_model(self, uuid: str) -> None:
         for table in (
+            schema.secret_grants,
+            schema.secret_consumers,
+            schema.secret_revisions,
+            schema.secrets,
             schema.tasks,
             schema.operations,
             schema.relation_settings,
@@ -489,6 +522,51 @@ class WriteTx(ReadTx):
     def update_task(self, model_uuid: str, task_id: int, **fields: Any) -> None:
         self._update(schema.tasks, {"model_uuid": model_uuid, "id": task_id}, fields)
         self.touch(model_uuid, "task", str(task_id))
+
+    # -- secrets ---------------------------------------------------------------
+    def add_secret(self, row: SecretRow) -> None:
+        self._insert(schema.secrets, row)
+        self.touch(row.model_uuid, "secret", row.id)
+
+    def update_secret(self, model_uuid: str, secret_id: str, **fields: Any) -> None:
+        self._update(schema.secrets, {"model_uuid": model_uuid, "id": secret_id}, fields)
+        self.touch(model_uuid, "secret", secret_id)
+
+    def remove_secret(self, model_uuid: str, secret_id: str) -> None:
+        for table in (schema.secret_revisions, schema.secret_consumers, schema.secret_grants):
+            self.conn.execute(sa.delete(table).where(table.c.model_uuid == model_uuid,
+                                                     table.c.secret_id == secret_id))
+        self._delete(schema.secrets, model_uuid=model_uuid, id=secret_id)
+        self.touch(model_uuid, "secret", secret_id)
+
+    def add_secret_revision(self, row: SecretRevisionRow) -> None:
+        self._insert(schema.secret_revisions, row)
+        self.touch(row.model_uuid, "secret", row.secret_id)
+
+    def update_secret_revision(self, model_uuid: str, secret_id: str, revision: int, **fields: Any) -> None:
+        self._update(schema.secret_revisions,
+                     {"model_uuid": model_uuid, "secret_id": secret_id, "revision": revision}, fields)
+        self.touch(model_uuid, "secret", secret_id)
+
+    def remove_secret_revision(self, model_uuid: str, secret_id: str, revision: int) -> None:
+        self._delete(schema.secret_revisions, model_uuid=model_uuid, secret_id=secret_id, revision=revision)
+        self.touch(model_uuid, "secret", secret_id)
+
+    def set_secret_consumer(self, row: SecretConsumerRow) -> None:
+        self._delete(schema.secret_consumers, model_uuid=row.model_uuid, secret_id=row.secret_id,
+                     consumer=row.consumer)
+        self._insert(schema.secret_consumers, row)
+        self.touch(row.model_uuid, "secret", row.secret_id)
+
+    def set_secret_grant(self, row: SecretGrantRow) -> None:
+        self._delete(schema.secret_grants, model_uuid=row.model_uuid, secret_id=row.secret_id,
+                     subject=row.subject)
+        self._insert(schema.secret_grants, row)
+        self.touch(row.model_uuid, "secret", row.secret_id)
+
+    def remove_secret_grant(self, model_uuid: str, secret_id: str, subject: str) -> None:
+        self._delete(schema.secret_grants, model_uuid=model_uuid, secret_id=secret_id, subject=subject)
+        self.touch(model_uuid, "secret", secret_id)
 
     # -- logs ------------------------------------------------------------------
     def add_logs(self, records: list[dict[str, Any]]) -> int:

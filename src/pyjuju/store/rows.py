@@ -203,3 +203,51 @@ class TaskRow:
     enqueued: str
     started: str
     completed: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretRow:
+    model_uuid: str
+    id: str
+    owner_kind: str
+    owner: str
+    label: str
+    description: str
+    rotate_policy: str
+    next_rotate: str
+    rotate_due: bool
+    auto_prune: bool
+    latest_revision: int
+    created: str
+    updated: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretRevisionRow:
+    model_uuid: str
+    secret_id: str
+    revision: int
+    content: str
+    checksum: str
+    expire: str
+    expired: bool
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretConsumerRow:
+    model_uuid: str
+    secret_id: str
+    consumer: str
+    label: str
+    revision: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretGrantRow:
+    model_uuid: str
+    secret_id: str
+    subject: str
+    subject_kind: str
+    relation_id: int | None
+    role: str

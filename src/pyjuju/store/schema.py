@@ -197,6 +197,58 @@ tasks = sa.Table(
     sa.Column("completed", sa.String, nullable=False),
 )
 
+secrets = sa.Table(
+    "secrets",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.String, primary_key=True),  # 20-character xid
+    sa.Column("owner_kind", sa.String, nullable=False),  # application | unit | model
+    sa.Column("owner", sa.String, nullable=False),
+    sa.Column("label", sa.String, nullable=False),  # the owner's label (a user secret's name)
+    sa.Column("description", sa.String, nullable=False),
+    sa.Column("rotate_policy", sa.String, nullable=False),
+    sa.Column("next_rotate", sa.String, nullable=False),
+    sa.Column("rotate_due", sa.Boolean, nullable=False),
+    sa.Column("auto_prune", sa.Boolean, nullable=False),
+    sa.Column("latest_revision", sa.Integer, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+    sa.Column("updated", sa.String, nullable=False),
+)
+
+secret_revisions = sa.Table(
+    "secret_revisions",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("secret_id", sa.String, primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("content", sa.Text, nullable=False),  # encrypted (Fernet) JSON
+    sa.Column("checksum", sa.String, nullable=False),
+    sa.Column("expire", sa.String, nullable=False),
+    sa.Column("expired", sa.Boolean, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+secret_consumers = sa.Table(
+    "secret_consumers",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("secret_id", sa.String, primary_key=True),
+    sa.Column("consumer", sa.String, primary_key=True),  # unit name
+    sa.Column("label", sa.String, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),  # the revision it tracks
+)
+
+secret_grants = sa.Table(
+    "secret_grants",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("secret_id", sa.String, primary_key=True),
+    sa.Column("subject", sa.String, primary_key=True),  # application or unit name
+    sa.Column("subject_kind", sa.String, nullable=False),  # application | unit
+    sa.Column("relation_id", sa.Integer, nullable=True),
+    sa.Column("role", sa.String, nullable=False),
+)
+
 logs = sa.Table(
     "logs",
     metadata,

@@ -29,6 +29,8 @@ __all__ = [
     "RefreshParams",
     "RemoveRelationParams",
     "ResolvedParams",
+    "SecretGrantParams",
+    "UserSecretParams",
     "RunActionParams",
     "StatusValue",
     "UnitDeadParams",
@@ -121,6 +123,20 @@ class RefreshParams(_Body):
     revision: int | None = None
 
 
+class UserSecretParams(_Body):
+    """``add-secret`` / ``update-secret``: plain-text content (the CLI decodes #base64, #file)."""
+
+    name: str | None = None
+    content: dict[str, str] = Field(default_factory=dict)
+    description: str | None = None
+    auto_prune: bool | None = None
+
+
+class SecretGrantParams(_Body):
+    applications: list[str] = Field(min_length=1)
+    revoke: bool = False
+
+
 class ResolvedParams(_Body):
     retry: bool = True
 
@@ -164,6 +180,10 @@ class HookCommitParams(_Body):
         default_factory=dict, description="relation id -> changed keys ('' deletes)."
     )
     app_relation_settings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    secrets: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Ordered secret changes: {op: add|set|remove|grant|revoke, id, ...}.",
+    )
 
 
 class LeaderSettingsParams(_Body):

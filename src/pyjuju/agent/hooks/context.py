@@ -18,6 +18,7 @@ from typing import Any
 from ...charm import CharmMeta
 from ...client import AgentClient
 from ...core.errors import ForbiddenError, NotLeaderError, PyjujuError
+from ...core.names import new_secret_id, secret_id_of
 from ...core.ports import PortRange
 from ...wire import AgentStatusParams, HookCommitParams, PortChange, StatusValue
 from .toolctx import (
@@ -96,6 +97,10 @@ class HookContext:
         self._log_action = log_action
         self.action_results: dict[str, Any] = {}
         self.action_failed: str | None = None
+        self._secret_changes: list[dict[str, Any]] = []
+        self._pending_secrets: dict[str, dict[str, Any]] = {}
+        self.storage_location: dict[str, dict[str, str]] = dict(view.get("storage") or {})
+        self._storage_id = ""
 
     # -- commit --------------------------------------------------------------
     def commit_params(self) -> HookCommitParams:
@@ -107,6 +112,7 @@ class HookContext:
             state_delete=sorted(self._state_delete),
             relation_settings={str(k): dict(v) for k, v in self._unit_writes.items() if v},
             app_relation_settings={str(k): dict(v) for k, v in self._app_writes.items() if v},
+            secrets=list(self._secret_changes),
         )
 
     # -- config ----------------------------------------------------------------
@@ -325,6 +331,108 @@ class HookContext:
         self._require_action()
         if self._log_action is not None:
             await self._call(self._log_action(message))
+
+    # -- secrets ---------------------------------------------------------------
+    async def secret_add(self, content: dict[str, str], *, owner: str, label: str | None,
+                         description: str | None, expire: str | None, rotate: str | None) -> str:
+        if owner != "unit" and not self._leader:
+            raise ToolError("this unit is not the leader")
+        sid = new_secret_id()
+        change = {"op": "add", "id": sid, "owner": owner, "content": dict(content), "label": label,
+                  "description": description, "expire": expire, "rotate": rotate}
+        self._secret_changes.append(change)
+        self._pending_secrets[sid] = change
+        return f"secret:{sid}"
+
+    def _pending(self, ref: str | None, label: str | None) -> dict[str, Any] | None:
+        if ref:
+            return self._pending_secrets.get(secret_id_of(ref))
+        if label:
+            return next((c for c in self._pending_secrets.values() if c.get("label") == label), None)
+        return None
+
+    async def secret_get(self, ref: str | None, label: str | None, *, peek: bool,
+                         refresh: bool) -> dict[str, str]:
+        pending = self._pending(ref, label)
+        if pending is not None:
+            return dict(pending["content"])
+        res = await self._call(self._client.secret_get(self.unit_name, ref, label, peek, refresh))
+        return dict(res["content"])
+
+    async def secret_set(self, ref: str | None, label_lookup: str | None, *, content: dict[str, str] | None,
+                         label: str | None, description: str | None, expire: str | None,
+                         rotate: str | None) -> None:
+        pending = self._pending(ref, label_lookup)
+        if pending is not None:
+            for key, value in (("label", label), ("description", description), ("expire", expire),
+                               ("rotate", rotate)):
+                if value is not None:
+                    pending[key] = value
+            if content is not None:
+                pending["content"] = dict(content)
+            return
+        if ref is None:
+            info = await self.secret_info(None, label_lookup)
+            ref = next(iter(info))
+        self._secret_changes.append({"op": "set", "id": secret_id_of(ref), "content": content, "label": label,
+                                     "description": description, "expire": expire, "rotate": rotate})
+
+    async def secret_info(self, ref: str | None, label: str | None) -> dict[str, Any]:
+        pending = self._pending(ref, label)
+        if pending is not None:
+            out: dict[str, Any] = {"revision": 1, "owner": pending["owner"]}
+            if pending.get("label"):
+                out["label"] = pending["label"]
+            if pending.get("description"):
+                out["description"] = pending["description"]
+            return {pending["id"]: out}
+        return dict(await self._call(self._client.secret_info(self.unit_name, ref, label)))
+
+    async def secret_ids(self) -> list[str]:
+        ids = list(await self._call(self._client.secret_ids(self.unit_name)))
+        return ids + [sid for sid in self._pending_secrets if sid not in ids]
+
+    async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None:
+        lr = self._relation(relation_id)
+        remote = str(lr["remote_app"])
+        if unit and unit.rsplit("/", 1)[0] != remote:
+            raise ToolError(f'cannot specify unit "{unit}" in relation to application "{remote}"')
+        self._secret_changes.append({"op": "grant", "id": secret_id_of(ref), "relation_id": relation_id,
+                                     "app": remote, "unit": unit})
+
+    async def secret_revoke(self, ref: str, *, relation_id: int | None, app: str | None,
+                            unit: str | None) -> None:
+        if relation_id is not None:
+            app = str(self._relation(relation_id)["remote_app"])
+        self._secret_changes.append({"op": "revoke", "id": secret_id_of(ref), "relation_id": relation_id,
+                                     "app": app, "unit": unit})
+
+    async def secret_remove(self, ref: str, revision: int | None) -> None:
+        sid = secret_id_of(ref)
+        if sid in self._pending_secrets and revision is None:
+            self._secret_changes = [c for c in self._secret_changes if c.get("id") != sid]
+            self._pending_secrets.pop(sid)
+            return
+        self._secret_changes.append({"op": "remove", "id": sid, "revision": revision})
+
+    # -- storage and resources (the storage and resource features fill these in) -----
+    def storage_id(self) -> str:
+        return self._storage_id
+
+    def storage_get(self, storage_id: str) -> dict[str, str]:
+        entry = self.storage_location.get(storage_id)
+        if entry is None:
+            raise ToolError(f'storage "{storage_id}" not found')
+        return dict(entry)
+
+    def storage_list(self, name: str | None) -> list[str]:
+        return sorted(s for s in self.storage_location if name is None or s.split("/")[0] == name)
+
+    def storage_add(self, counts: dict[str, int]) -> None:
+        raise ToolError("adding storage is not supported yet")
+
+    async def resource_get(self, name: str) -> str:
+        raise ToolError(f'could not download resource: resource "{name}" not found')
 
     # -- helpers -----------------------------------------------------------
     async def _call(self, aw: Awaitable[Any]) -> Any:

@@ -107,6 +107,9 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
     if not leader and ls_version != local.leader_settings_version:
         return _hook("leader-settings-changed", leader_settings_version=ls_version)
 
+    op = _secret_op(local, remote.get("secrets") or {})
+    if op is not None:
+        return op
     if charm_version != local.charm_version:
         # A refresh: new charm files, then upgrade-charm (config-changed follows,
         # as the controller bumps the config version with every refresh).
@@ -136,6 +139,34 @@ def _refresh_effects(hook: HookInfo, effects: dict[str, Any], remote: dict[str, 
     elif hook.kind == "leader-settings-changed":
         out["leader_settings_version"] = int(remote.get("leader_settings_version", 0))
     return out
+
+
+def _secret_op(local: LocalState, view: dict[str, Any]) -> Op | None:
+    """secret-changed for consumers, secret-rotate/-expired/-remove for owners; each once
+    per (secret, revision) — remembered in ``local.extra["secret_hooks"]``."""
+    seen = local.extra.get("secret_hooks") or {}
+    for sid, c in sorted((view.get("consumed") or {}).items()):
+        key = f"changed:{sid}"
+        if int(c["latest"]) > int(c["tracked"]) and seen.get(key) != c["latest"]:
+            return _secret_hook("secret-changed", sid, c.get("label", ""), 0, key, c["latest"])
+    for sid, o in sorted((view.get("owned") or {}).items()):
+        key = f"rotate:{sid}"
+        if o.get("rotate_due") and seen.get(key) != o["latest"]:
+            return _secret_hook("secret-rotate", sid, o.get("label", ""), 0, key, o["latest"])
+        for rev in o.get("expired") or ():
+            key = f"expired:{sid}:{rev}"
+            if key not in seen:
+                return _secret_hook("secret-expired", sid, o.get("label", ""), int(rev), key, 1)
+        for rev in o.get("obsolete") or ():
+            key = f"remove:{sid}:{rev}"
+            if key not in seen:
+                return _secret_hook("secret-remove", sid, o.get("label", ""), int(rev), key, 1)
+    return None
+
+
+def _secret_hook(kind: str, sid: str, label: str, revision: int, key: str, value: Any) -> Op:
+    hook = HookInfo(kind=kind, secret_id=sid, secret_label=label, secret_revision=revision)
+    return Op(kind="run-hook", hook=hook, effects={"secret_hook": {"key": key, "value": value}})
 
 
 def _created(rid: str, rv: dict[str, Any]) -> dict[str, Any]:

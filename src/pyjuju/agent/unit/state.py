@@ -32,6 +32,9 @@ class HookInfo:
     remote_unit: str = ""
     remote_app: str = ""
     departing_unit: str = ""
+    secret_id: str = ""
+    secret_label: str = ""
+    secret_revision: int = 0
 
     @property
     def name(self) -> str:
@@ -45,7 +48,8 @@ class HookInfo:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> HookInfo:
-        return cls(**d)
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
 
 
 @dataclasses.dataclass(slots=True, kw_only=True)

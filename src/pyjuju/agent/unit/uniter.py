@@ -61,7 +61,16 @@ class UnitHost(Protocol):
 
 def _has_changes(params: HookCommitParams) -> bool:
     return bool(params.ports or params.state_set or params.state_delete or params.relation_settings
-                or params.app_relation_settings)
+                or params.app_relation_settings or params.secrets)
+
+
+def _secret_env(hook: HookInfo) -> dict[str, str]:
+    if not hook.secret_id:
+        return {}
+    env = {"JUJU_SECRET_ID": f"secret:{hook.secret_id}", "JUJU_SECRET_LABEL": hook.secret_label}
+    if hook.secret_revision > 0:
+        env["JUJU_SECRET_REVISION"] = str(hook.secret_revision)
+    return env
 
 
 def socket_path_for(base: Path) -> str:
@@ -231,6 +240,7 @@ class UnitAgent:
             relation=None if hook.relation_id is None else (
                 hook.endpoint, f"{hook.endpoint}:{hook.relation_id}", hook.remote_unit, hook.remote_app),
             departing_unit=hook.departing_unit,
+            extra=_secret_env(hook),
         )
         module = f"unit.{self.name}.{hook.name}"
 
@@ -300,6 +310,8 @@ class UnitAgent:
         for k, v in effects.items():
             if k == "relation":
                 self._apply_relation(v)
+            elif k == "secret_hook":
+                self.local.extra.setdefault("secret_hooks", {})[v["key"]] = v["value"]
             else:
                 setattr(self.local, k, v)
 
@@ -358,6 +370,8 @@ class UnitAgent:
             msg = f"running {hook.name} hook"
             if hook.remote_unit:
                 msg += f" for {hook.remote_unit}"
+            elif hook.secret_id:
+                msg += f" for secret:{hook.secret_id}" + (f"/{hook.secret_revision}" if hook.secret_revision else "")
             agent = StatusValue(status="executing", message=msg)
         if agent or workload:
             self.reporter.post(AgentStatusParams(agent=agent, workload=workload))

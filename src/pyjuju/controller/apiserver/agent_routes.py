@@ -22,7 +22,7 @@ from .deps import machine, services
 
 router = APIRouter(prefix="/api/agent")
 
-WATCHED_KINDS = {"unit", "application", "model", "machine", "relation", "task"}
+WATCHED_KINDS = {"unit", "application", "model", "machine", "relation", "task", "secret"}
 
 
 def _model(svc: Services, ident: Identity) -> ModelRow:
@@ -111,6 +111,21 @@ async def relation_settings(app: str, num: int, relation_id: int, owner: str, is
                             svc: Services = Depends(services)) -> dict[str, str]:
     return agents.relation_settings(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id,
                                     owner, is_app)
+
+
+@router.post("/units/{app}/{num}/secrets/{what}")
+async def unit_secrets(app: str, num: int, what: str, body: dict[str, Any], ident: Identity = Depends(machine),
+                       svc: Services = Depends(services)) -> Any:
+    m, unit = _model(svc, ident), _unit(app, num)
+    if what == "get":
+        return agents.secret_get(svc, m, ident.entity, unit, body)
+    if what == "info":
+        return agents.secret_info(svc, m, ident.entity, unit, body)
+    if what == "ids":
+        return agents.secret_ids(svc, m, ident.entity, unit)
+    from ...core.errors import NotFoundError
+
+    raise NotFoundError(f"no such secret call {what}")
 
 
 @router.post("/tasks/{task_id}/begin")

@@ -68,6 +68,9 @@ OPS: dict[str, Handler] = {
     "relation-settings": lambda svc, m, mach, u, p: agents.relation_settings(
         svc, m, mach, u, _relation_id(p), str(p.get("owner", "")), bool(p.get("is_app"))),
     "logs": _logs,
+    "secret-get": lambda svc, m, mach, u, p: agents.secret_get(svc, m, mach, u, p),
+    "secret-info": lambda svc, m, mach, u, p: agents.secret_info(svc, m, mach, u, p),
+    "secret-ids": lambda svc, m, mach, u, p: agents.secret_ids(svc, m, mach, u),
     "task-begin": lambda svc, m, mach, u, p: {"run": operations.begin_task(svc, m, mach, int(p["task_id"]))},
     "task-log": lambda svc, m, mach, u, p: operations.log_task(
         svc, m, mach, int(p["task_id"]), str(p.get("message", ""))) or {},

@@ -23,9 +23,11 @@ from ...wire import (
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
+    SecretGrantParams,
+    UserSecretParams,
 )
 from ..services import applications as apps
-from ..services import charms, models, operations, relations
+from ..services import charms, models, operations, relations, usersecrets
 from ..services.base import Services
 from ..services.status import build_status, machine_doc, show_unit
 from .deps import services, user
@@ -258,3 +260,40 @@ async def get_task(model: str, task_id: int, wait: float = 0, svc: Services = De
 @router.get("/models/{model}/operations")
 async def list_operations(model: str, svc: Services = Depends(services)) -> list[dict[str, Any]]:
     return operations.list_operations(svc, model)
+
+
+@router.get("/models/{model}/secrets")
+async def list_secrets(model: str, ref: str | None = None, owner: str | None = None, reveal: bool = False,
+                       revision: int | None = None, revisions: bool = False,
+                       svc: Services = Depends(services)) -> dict[str, Any]:
+    return usersecrets.listing(svc, model, ref=ref, owner=owner, reveal=reveal, revision=revision,
+                               revisions=revisions)
+
+
+@router.post("/models/{model}/secrets")
+async def add_secret(model: str, p: UserSecretParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    if not p.name:
+        from ...core.errors import InvalidArgumentError
+
+        raise InvalidArgumentError("a secret needs a name")
+    return {"uri": usersecrets.add(svc, model, p.name, p.content, p.description or "")}
+
+
+@router.patch("/models/{model}/secrets/{ref}")
+async def update_secret(model: str, ref: str, p: UserSecretParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    usersecrets.update(svc, model, ref, p.content, description=p.description, new_name=p.name,
+                       auto_prune=p.auto_prune)
+    return {}
+
+
+@router.post("/models/{model}/secrets/{ref}/grants")
+async def grant_secret(model: str, ref: str, p: SecretGrantParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    usersecrets.grant(svc, model, ref, p.applications, revoke=p.revoke)
+    return {}
+
+
+@router.delete("/models/{model}/secrets/{ref}")
+async def remove_secret(model: str, ref: str, revision: int | None = None,
+                        svc: Services = Depends(services)) -> dict[str, Any]:
+    usersecrets.remove(svc, model, ref, revision)
+    return {}

@@ -13,7 +13,7 @@ from ...core.errors import ConflictError, ForbiddenError, NotLeaderError, UnitNo
 from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
 from ...wire import AgentStatusParams, HookCommitParams
-from . import relations
+from . import relations, secrets
 from .applications import finish_unit_removal
 from .base import Services
 
@@ -102,6 +102,8 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
             fields["state"] = state
         if p.relation_settings or p.app_relation_settings:
             relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
+        if p.secrets:
+            secrets.apply_changes(svc, tx, m, u, p.secrets)
         tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)
                        else "unit-status", **fields)
     return True
@@ -266,3 +268,22 @@ def add_logs(svc: Services, m: ModelRow, records: list[dict[str, Any]]) -> None:
 def remove_dead_machine(tx: WriteTx, model_uuid: str, machine_id: str) -> None:
     tx.remove_machine(model_uuid, machine_id)
     tx.remove_credentials("machine", machine_id, model_uuid)
+
+
+def secret_get(svc: Services, m: ModelRow, machine_id: str, unit: str, p: dict[str, Any]) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+    return secrets.get_for_unit(svc, m, u, p.get("ref"), p.get("label"), bool(p.get("peek")),
+                                bool(p.get("refresh")))
+
+
+def secret_info(svc: Services, m: ModelRow, machine_id: str, unit: str, p: dict[str, Any]) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+    return secrets.info_for_unit(svc, m, u, p.get("ref"), p.get("label"))
+
+
+def secret_ids(svc: Services, m: ModelRow, machine_id: str, unit: str) -> list[str]:
+    with svc.store.read() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+    return secrets.ids_for_unit(svc, m, u)

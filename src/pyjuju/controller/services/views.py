@@ -15,6 +15,7 @@ from typing import Any
 from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, RelationRow, UnitRow
 from . import modelconfig
 from .charms import config_schema
+from .secrets import unit_secret_views
 
 
 def model_view(m: ModelRow) -> dict[str, Any]:
@@ -157,6 +158,8 @@ class ModelSnapshot:
     index: RelationIndex
     tasks: dict[str, list[dict[str, Any]]]
     """Pending and running tasks by receiver (unit name or machine id)."""
+    secrets: dict[str, dict[str, Any]]
+    """Per unit: the secrets it consumes and owns (no contents)."""
 
 
 _snapshots: dict[str, tuple[int, ModelSnapshot]] = {}
@@ -177,6 +180,8 @@ def model_snapshot(tx: ReadTx, m: ModelRow) -> ModelSnapshot:
         machines={mm.id: mm for mm in tx.machines(m.uuid)},
         index=relation_index(tx, m),
         tasks=_tasks_by_receiver(tx, m),
+        secrets=unit_secret_views(tx, m, [u for us in by_machine.values() for u in us],
+                                  {a.name: a.leader or "" for a in tx.applications(m.uuid)}),
     )
     _snapshots[m.uuid] = (m.revision, snap)
     return snap
@@ -206,5 +211,6 @@ def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, di
             continue
         view = unit_view(u, app, charm, machine, snap.index)
         view["actions"] = snap.tasks.get(u.name, [])
+        view["secrets"] = snap.secrets.get(u.name, {"consumed": {}, "owned": {}})
         out[u.name] = view
     return out

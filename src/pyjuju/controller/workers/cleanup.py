@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from ..services import secrets
 from ..services.applications import finish_unit_removal
 from ..services.base import Services
 
@@ -30,6 +31,8 @@ class Cleanup:
 
     def once(self) -> None:
         self._ticks += 1
+        if self._ticks % 2 == 0:
+            secrets.flag_due(self.svc)
         with self.svc.store.read() as tx:
             dying = [m for m in tx.models() if m.life == "dying"]
         for m in dying:
