@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from .app import cli
-from .commands import apps, controllers, deploy, logs, models, operations, relations, status  # noqa: F401
+from .commands import (  # noqa: F401
+    apps,
+    controllers,
+    deploy,
+    logs,
+    models,
+    operations,
+    relations,
+    secrets,
+    status,
+    waiting,
+)
 
 __all__ = ["cli"]

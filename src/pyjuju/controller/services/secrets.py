@@ -16,14 +16,23 @@ import json
 from typing import Any
 
 from ...core import timefmt
-from ...core.names import new_secret_id, secret_id_of
 from ...core.errors import (
     ForbiddenError,
     InvalidArgumentError,
     NotLeaderError,
     SecretNotFoundError,
 )
-from ...store import ModelRow, ReadTx, SecretConsumerRow, SecretGrantRow, SecretRevisionRow, SecretRow, UnitRow, WriteTx
+from ...core.names import new_secret_id, secret_id_of
+from ...store import (
+    ModelRow,
+    ReadTx,
+    SecretConsumerRow,
+    SecretGrantRow,
+    SecretRevisionRow,
+    SecretRow,
+    UnitRow,
+    WriteTx,
+)
 from .base import Services
 from .secretbox import box_for
 
