@@ -119,6 +119,29 @@ class AgentClient:
             raise connection_failed(self.base_url, e) from None
         tmp.replace(dest)
 
+    async def download_resource(self, application: str, name: str, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".part")
+        try:
+            async with self._http.stream("GET", f"/api/agent/resources/{application}/{name}") as resp:
+                if resp.status_code >= 400:
+                    await resp.aread()
+                    raise_for(resp)
+                with open(tmp, "wb") as f:
+                    async for chunk in resp.aiter_bytes():
+                        f.write(chunk)
+        except httpx.TransportError as e:
+            raise connection_failed(self.base_url, e) from None
+        tmp.replace(dest)
+
+    async def storage_attached(self, unit: str, storage_id: str, location: str) -> None:
+        await self._call("storage-attached", unit, {"storage_id": storage_id, "location": location}, "POST",
+                         self._u(unit) + "/storage-attached")
+
+    async def storage_detached(self, unit: str, storage_id: str) -> None:
+        await self._call("storage-detached", unit, {"storage_id": storage_id}, "POST",
+                         self._u(unit) + "/storage-detached")
+
     async def set_status(self, unit: str, params: AgentStatusParams) -> None:
         await self._call("set-status", unit, params.model_dump(exclude_none=True), "POST", self._u(unit) + "/status")
 

@@ -32,7 +32,9 @@ from .rows import (
     SecretGrantRow,
     SecretRevisionRow,
     SecretRow,
+    ResourceRow,
     SettingsRow,
+    StorageRow,
     TaskRow,
     UnitRow,
     row_from,
@@ -271,6 +273,22 @@ class ReadTx:
             where["secret_id"] = secret_id
         return self._many(schema.secret_grants, SecretGrantRow, order=("secret_id", "subject"), **where)
 
+    # -- storage and resources -------------------------------------------------
+    def storage_instances(self, model_uuid: str, unit: str | None = None) -> list[StorageRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if unit is not None:
+            where["unit"] = unit
+        return self._many(schema.storage, StorageRow, order=("id",), **where)
+
+    def storage_instance(self, model_uuid: str, storage_id: str) -> StorageRow | None:
+        return self._one(schema.storage, StorageRow, model_uuid=model_uuid, id=storage_id)
+
+    def resources(self, model_uuid: str, application: str | None = None) -> list[ResourceRow]:
+        where: dict[str, Any] = {"model_uuid": model_uuid}
+        if application is not None:
+            where["application"] = application
+        return self._many(schema.resources, ResourceRow, order=("application", "name"), **where)
+
     # -- logs ------------------------------------------------------------------
     def logs(
         self,
@@ -381,6 +399,8 @@ class WriteTx(ReadTx):
 
     def remove_model(self, uuid: str) -> None:
         for table in (
+            schema.resources,
+            schema.storage,
             schema.secret_grants,
             schema.secret_consumers,
             schema.secret_revisions,
@@ -567,6 +587,24 @@ class WriteTx(ReadTx):
     def remove_secret_grant(self, model_uuid: str, secret_id: str, subject: str) -> None:
         self._delete(schema.secret_grants, model_uuid=model_uuid, secret_id=secret_id, subject=subject)
         self.touch(model_uuid, "secret", secret_id)
+
+    # -- storage and resources -------------------------------------------------
+    def add_storage(self, row: StorageRow) -> None:
+        self._insert(schema.storage, row)
+        self.touch(row.model_uuid, "unit", row.unit)
+
+    def update_storage(self, model_uuid: str, storage_id: str, unit: str, **fields: Any) -> None:
+        self._update(schema.storage, {"model_uuid": model_uuid, "id": storage_id}, fields)
+        self.touch(model_uuid, "unit", unit)
+
+    def remove_storage(self, model_uuid: str, storage_id: str, unit: str) -> None:
+        self._delete(schema.storage, model_uuid=model_uuid, id=storage_id)
+        self.touch(model_uuid, "unit", unit)
+
+    def set_resource(self, row: ResourceRow) -> None:
+        self._delete(schema.resources, model_uuid=row.model_uuid, application=row.application, name=row.name)
+        self._insert(schema.resources, row)
+        self.touch(row.model_uuid, "application", row.application)
 
     # -- logs ------------------------------------------------------------------
     def add_logs(self, records: list[dict[str, Any]]) -> int:

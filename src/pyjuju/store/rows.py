@@ -34,6 +34,7 @@ class ModelRow:
     status: dict[str, Any]
     next_relation_id: int = 0
     next_task_id: int = 1
+    storage_counters: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +70,7 @@ class ApplicationRow:
     next_unit: int
     constraints: str
     created: str
+    storage: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,3 +253,30 @@ class SecretGrantRow:
     subject_kind: str
     relation_id: int | None
     role: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class StorageRow:
+    model_uuid: str
+    id: str
+    name: str
+    kind: str
+    unit: str
+    life: str
+    pool: str
+    size_mb: int
+    location: str
+    attached: bool
+    created: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceRow:
+    model_uuid: str
+    application: str
+    name: str
+    revision: int
+    sha256: str
+    size: int
+    filename: str
+    uploaded: str

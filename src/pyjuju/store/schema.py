@@ -42,6 +42,7 @@ models = sa.Table(
     sa.Column("next_machine_id", sa.Integer, nullable=False),
     sa.Column("next_relation_id", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_task_id", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("storage_counters", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("created", sa.String, nullable=False),
     sa.Column("status", sa.JSON, nullable=False),
     sa.UniqueConstraint("owner", "name"),
@@ -92,6 +93,7 @@ applications = sa.Table(
     sa.Column("next_unit", sa.Integer, nullable=False),
     sa.Column("constraints", sa.String, nullable=False),
     sa.Column("created", sa.String, nullable=False),
+    sa.Column("storage", sa.JSON, nullable=False, server_default="{}"),  # name -> directive
 )
 
 units = sa.Table(
@@ -247,6 +249,35 @@ secret_grants = sa.Table(
     sa.Column("subject_kind", sa.String, nullable=False),  # application | unit
     sa.Column("relation_id", sa.Integer, nullable=True),
     sa.Column("role", sa.String, nullable=False),
+)
+
+storage = sa.Table(
+    "storage",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("id", sa.String, primary_key=True),  # data/0
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),  # filesystem | block
+    sa.Column("unit", sa.String, nullable=False, index=True),
+    sa.Column("life", sa.String, nullable=False),
+    sa.Column("pool", sa.String, nullable=False),
+    sa.Column("size_mb", sa.Integer, nullable=False),
+    sa.Column("location", sa.String, nullable=False),  # set by the agent when attached
+    sa.Column("attached", sa.Boolean, nullable=False),
+    sa.Column("created", sa.String, nullable=False),
+)
+
+resources = sa.Table(
+    "resources",
+    metadata,
+    sa.Column("model_uuid", sa.String, primary_key=True),
+    sa.Column("application", sa.String, primary_key=True),
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("filename", sa.String, nullable=False),
+    sa.Column("uploaded", sa.String, nullable=False),
 )
 
 logs = sa.Table(

@@ -11,6 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AddStorageParams",
+    "AttachResourceParams",
     "API_VERSION",
     "AddModelParams",
     "AddUnitsParams",
@@ -73,6 +75,10 @@ class DeployParams(_Body):
     )
     placement: list[str] = Field(default_factory=list, description="--to directives, one per unit.")
     constraints: str = ""
+    storage: dict[str, str] = Field(default_factory=dict, description="name -> [pool,][size][,count]")
+    resources: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="name -> {sha256, filename} of an uploaded blob"
+    )
 
 
 class AddUnitsParams(_Body):
@@ -137,6 +143,16 @@ class SecretGrantParams(_Body):
     revoke: bool = False
 
 
+class AttachResourceParams(_Body):
+    name: str
+    sha256: str
+    filename: str = ""
+
+
+class AddStorageParams(_Body):
+    counts: dict[str, int]
+
+
 class ResolvedParams(_Body):
     retry: bool = True
 
@@ -180,6 +196,7 @@ class HookCommitParams(_Body):
         default_factory=dict, description="relation id -> changed keys ('' deletes)."
     )
     app_relation_settings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    storage_add: dict[str, int] = Field(default_factory=dict)
     secrets: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Ordered secret changes: {op: add|set|remove|grant|revoke, id, ...}.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -65,6 +66,9 @@ class HookContext:
         model_uuid: str = "",
         action_params: dict[str, Any] | None = None,
         log_action: Callable[[str], Awaitable[None]] | None = None,
+        storage_id: str = "",
+        storage_locations: dict[str, str] | None = None,
+        resource_dir: Path | None = None,
     ) -> None:
         self.unit_name = unit_name
         self.application_name = unit_name.rsplit("/", 1)[0]
@@ -99,8 +103,10 @@ class HookContext:
         self.action_failed: str | None = None
         self._secret_changes: list[dict[str, Any]] = []
         self._pending_secrets: dict[str, dict[str, Any]] = {}
-        self.storage_location: dict[str, dict[str, str]] = dict(view.get("storage") or {})
-        self._storage_id = ""
+        self._storage = dict(storage_locations or {})
+        self._storage_id = storage_id
+        self._storage_add: dict[str, int] = {}
+        self._resource_dir = resource_dir
 
     # -- commit --------------------------------------------------------------
     def commit_params(self) -> HookCommitParams:
@@ -113,6 +119,7 @@ class HookContext:
             relation_settings={str(k): dict(v) for k, v in self._unit_writes.items() if v},
             app_relation_settings={str(k): dict(v) for k, v in self._app_writes.items() if v},
             secrets=list(self._secret_changes),
+            storage_add=dict(self._storage_add),
         )
 
     # -- config ----------------------------------------------------------------
@@ -415,24 +422,36 @@ class HookContext:
             return
         self._secret_changes.append({"op": "remove", "id": sid, "revision": revision})
 
-    # -- storage and resources (the storage and resource features fill these in) -----
+    # -- storage and resources -----------------------------------------------
     def storage_id(self) -> str:
         return self._storage_id
 
     def storage_get(self, storage_id: str) -> dict[str, str]:
-        entry = self.storage_location.get(storage_id)
-        if entry is None:
+        location = self._storage.get(storage_id)
+        if location is None:
             raise ToolError(f'storage "{storage_id}" not found')
-        return dict(entry)
+        return {"kind": "filesystem", "location": location}
 
     def storage_list(self, name: str | None) -> list[str]:
-        return sorted(s for s in self.storage_location if name is None or s.split("/")[0] == name)
+        return sorted(s for s in self._storage if name is None or s.split("/")[0] == name)
 
     def storage_add(self, counts: dict[str, int]) -> None:
-        raise ToolError("adding storage is not supported yet")
+        for name, count in counts.items():
+            self._storage_add[name] = self._storage_add.get(name, 0) + count
 
     async def resource_get(self, name: str) -> str:
-        raise ToolError(f'could not download resource: resource "{name}" not found')
+        info = (self._view.get("resources") or {}).get(name)
+        if info is None or self._resource_dir is None:
+            raise ToolError(f'could not download resource: resource "{name}" not found')
+        dest = self._resource_dir / name / (info.get("filename") or name)
+        marker = dest.with_name("." + dest.name + ".sha256")
+        if not dest.exists() or not marker.exists() or marker.read_text() != info["sha256"]:
+            try:
+                await self._client.download_resource(self.application_name, name, dest)
+            except PyjujuError as e:
+                raise ToolError(f"could not download resource: {e.message}") from None
+            marker.write_text(info["sha256"])
+        return str(dest)
 
     # -- helpers -----------------------------------------------------------
     async def _call(self, aw: Awaitable[Any]) -> Any:

@@ -80,7 +80,21 @@ def next_op(local: LocalState, remote: dict[str, Any] | None, model: dict[str, A
         return None
 
     relations: dict[str, Any] = remote.get("relations") or {}
-    if remote.get("life", "alive") != "alive":
+    storage: dict[str, Any] = remote.get("storage") or {}
+    known_storage: dict[str, Any] = local.extra.get("storage") or {}
+    dying = remote.get("life", "alive") != "alive"
+    for sid in sorted(known_storage):
+        sv = storage.get(sid)
+        if dying or sv is None or sv.get("life") != "alive":
+            return Op(kind="run-hook", hook=HookInfo(kind="storage-detaching", storage_id=sid),
+                      effects={"storage": {"id": sid, "state": "detached"}})
+    if not dying:
+        for sid in sorted(storage):
+            if sid not in known_storage and storage[sid].get("life") == "alive":
+                # Before install: machine charms see their initial storage attached first.
+                return Op(kind="run-hook", hook=HookInfo(kind="storage-attached", storage_id=sid),
+                          effects={"storage": {"id": sid, "state": "attached"}})
+    if dying:
         for rid in sorted(local.relations, key=int):
             op = _relation_op(rid, local.relations[rid], None, departing_self=str(remote.get("name", "")))
             if op is not None:

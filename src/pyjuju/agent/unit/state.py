@@ -35,12 +35,15 @@ class HookInfo:
     secret_id: str = ""
     secret_label: str = ""
     secret_revision: int = 0
+    storage_id: str = ""
 
     @property
     def name(self) -> str:
         """Full hook name: relation hooks are prefixed with the endpoint."""
         if self.kind.startswith("relation-") and self.endpoint:
             return f"{self.endpoint}-{self.kind}"
+        if self.kind.startswith("storage-") and self.storage_id:
+            return f"{self.storage_id.split('/')[0]}-{self.kind}"
         return self.kind
 
     def to_dict(self) -> dict[str, Any]:

@@ -64,6 +64,10 @@ def _has_changes(params: HookCommitParams) -> bool:
                 or params.app_relation_settings or params.secrets)
 
 
+def _storage_env_for(location: str, hook: HookInfo) -> dict[str, str]:
+    return {"JUJU_STORAGE_ID": hook.storage_id, "JUJU_STORAGE_LOCATION": location, "JUJU_STORAGE_KIND": "filesystem"}
+
+
 def _secret_env(hook: HookInfo) -> dict[str, str]:
     if not hook.secret_id:
         return {}
@@ -212,6 +216,10 @@ class UnitAgent:
             assert hook.relation_id is not None
             if not await self._enter_scope(hook.relation_id):
                 return
+        if hook.kind == "storage-attached" and self.local.op is None:
+            location = self.storage_location(hook.storage_id)
+            os.makedirs(location, exist_ok=True)
+            await self.host.client.storage_attached(self.name, hook.storage_id, location)
         if hook.kind == "leader-elected" and not view.get("leader"):
             self._log("INFO", "juju.worker.uniter", "skipping leader-elected: no longer leader")
             self.local.op = None
@@ -240,7 +248,7 @@ class UnitAgent:
             relation=None if hook.relation_id is None else (
                 hook.endpoint, f"{hook.endpoint}:{hook.relation_id}", hook.remote_unit, hook.remote_app),
             departing_unit=hook.departing_unit,
-            extra=_secret_env(hook),
+            extra={**_secret_env(hook), **self._storage_env(hook)},
         )
         module = f"unit.{self.name}.{hook.name}"
 
@@ -280,6 +288,8 @@ class UnitAgent:
     async def _finish_commit(self, hook: HookInfo, params: HookCommitParams, effects: dict[str, Any]) -> None:
         if _has_changes(params):
             await self.host.client.commit(self.name, params)
+        if hook.kind == "storage-detaching":
+            await self.host.client.storage_detached(self.name, hook.storage_id)
         self._apply(effects)
         self.local.op = None
         self.local.error = None
@@ -312,6 +322,12 @@ class UnitAgent:
                 self._apply_relation(v)
             elif k == "secret_hook":
                 self.local.extra.setdefault("secret_hooks", {})[v["key"]] = v["value"]
+            elif k == "storage":
+                known = self.local.extra.setdefault("storage", {})
+                if v["state"] == "attached":
+                    known[v["id"]] = {"location": self.storage_location(v["id"])}
+                else:
+                    known.pop(v["id"], None)
             else:
                 setattr(self.local, k, v)
 
@@ -418,6 +434,10 @@ class UnitAgent:
             action_name=action_name,
             action_params=action_params,
             log_action=log_action,
+            storage_id=hook.storage_id,
+            storage_locations={sid: self.storage_location(sid) for sid, sv in (view.get("storage") or {}).items()
+                               if sv.get("life") == "alive"},
+            resource_dir=self.base / "resources",
         )
 
     def _context_relations(self, hook: HookInfo) -> dict[int, dict[str, Any]]:
@@ -464,6 +484,15 @@ class UnitAgent:
         self.local.charm_members = list(members)
         self.save()
         self._log("INFO", "juju.worker.uniter.charm", f"deployed charm {charm.get('url', sha)}")
+
+    def _storage_env(self, hook: HookInfo) -> dict[str, str]:
+        if not hook.storage_id:
+            return {}
+        return _storage_env_for(self.storage_location(hook.storage_id), hook)
+
+    def storage_location(self, storage_id: str) -> str:
+        """On the local provider a filesystem store is a directory of the unit's own."""
+        return str(self.base / "storage" / storage_id.replace("/", "-"))
 
     def _log(self, level: str, module: str, message: str) -> None:
         self.host.emit_log(self.tag, level, module, message)

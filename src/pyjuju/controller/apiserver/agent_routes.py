@@ -42,6 +42,27 @@ async def download_charm(sha256: str, ident: Identity = Depends(machine), svc: S
     return FileResponse(charms.charm_blob(svc, sha256), media_type="application/zip")
 
 
+@router.post("/units/{app}/{num}/storage-attached")
+async def storage_attached(app: str, num: int, body: dict[str, Any], ident: Identity = Depends(machine),
+                           svc: Services = Depends(services)) -> dict[str, Any]:
+    agents.storage_attached(svc, _model(svc, ident), ident.entity, _unit(app, num), str(body["storage_id"]),
+                            str(body.get("location", "")))
+    return {}
+
+
+@router.post("/units/{app}/{num}/storage-detached")
+async def storage_detached(app: str, num: int, body: dict[str, Any], ident: Identity = Depends(machine),
+                           svc: Services = Depends(services)) -> dict[str, Any]:
+    agents.storage_detached(svc, _model(svc, ident), ident.entity, _unit(app, num), str(body["storage_id"]))
+    return {}
+
+
+@router.get("/resources/{application}/{name}")
+async def download_resource(application: str, name: str, ident: Identity = Depends(machine),
+                            svc: Services = Depends(services)) -> FileResponse:
+    return FileResponse(agents.resource_blob(svc, _model(svc, ident), ident.entity, application, name))
+
+
 @router.post("/units/{app}/{num}/status")
 async def unit_status(
     app: str, num: int, p: AgentStatusParams, ident: Identity = Depends(machine), svc: Services = Depends(services)

@@ -71,6 +71,10 @@ OPS: dict[str, Handler] = {
     "secret-get": lambda svc, m, mach, u, p: agents.secret_get(svc, m, mach, u, p),
     "secret-info": lambda svc, m, mach, u, p: agents.secret_info(svc, m, mach, u, p),
     "secret-ids": lambda svc, m, mach, u, p: agents.secret_ids(svc, m, mach, u),
+    "storage-attached": lambda svc, m, mach, u, p: agents.storage_attached(
+        svc, m, mach, u, str(p["storage_id"]), str(p.get("location", ""))) or {},
+    "storage-detached": lambda svc, m, mach, u, p: agents.storage_detached(svc, m, mach, u, str(p["storage_id"]))
+    or {},
     "task-begin": lambda svc, m, mach, u, p: {"run": operations.begin_task(svc, m, mach, int(p["task_id"]))},
     "task-log": lambda svc, m, mach, u, p: operations.log_task(
         svc, m, mach, int(p["task_id"]), str(p.get("message", ""))) or {},

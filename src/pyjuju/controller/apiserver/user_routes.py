@@ -23,11 +23,15 @@ from ...wire import (
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
+    AddStorageParams,
+    AttachResourceParams,
     SecretGrantParams,
     UserSecretParams,
 )
 from ..services import applications as apps
 from ..services import charms, models, operations, relations, usersecrets
+from ..services import resources as resources_svc
+from ..services import storage as storage_svc
 from ..services.base import Services
 from ..services.status import build_status, machine_doc, show_unit
 from .deps import services, user
@@ -137,6 +141,8 @@ async def deploy(model: str, p: DeployParams, svc: Services = Depends(services))
         config_strings=p.config_strings,
         directives=p.placement,
         constraints=p.constraints,
+        storage=p.storage,
+        resources=p.resources,
     )
     return {"application": row.name, "charm-url": row.charm_url}
 
@@ -297,3 +303,33 @@ async def remove_secret(model: str, ref: str, revision: int | None = None,
                         svc: Services = Depends(services)) -> dict[str, Any]:
     usersecrets.remove(svc, model, ref, revision)
     return {}
+
+
+@router.post("/models/{model}/resources/blobs")
+async def upload_resource_blob(model: str, request: Request, svc: Services = Depends(services)) -> dict[str, Any]:
+    with svc.store.read() as tx:
+        models.resolve_model(tx, model)
+    return {"sha256": resources_svc.store_blob(svc, await request.body())}
+
+
+@router.post("/models/{model}/applications/{application}/resources")
+async def attach_resource(model: str, application: str, p: AttachResourceParams,
+                          svc: Services = Depends(services)) -> dict[str, Any]:
+    return resources_svc.attach_resource(svc, model, application, p.name, p.sha256, p.filename)
+
+
+@router.get("/models/{model}/applications/{application}/resources")
+async def list_resources(model: str, application: str, svc: Services = Depends(services)) -> list[dict[str, Any]]:
+    return resources_svc.listing(svc, model, application)
+
+
+@router.post("/models/{model}/units/{application}/{number}/storage")
+async def add_storage(model: str, application: str, number: int, p: AddStorageParams,
+                      svc: Services = Depends(services)) -> dict[str, Any]:
+    name = str(UnitName(application, number))
+    with svc.store.write() as tx:
+        m = models.resolve_model(tx, model)
+        u = tx.unit(m.uuid, name)
+        if u is None:
+            raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
+        return {"storage": storage_svc.add_instances(tx, m, u, p.counts)}

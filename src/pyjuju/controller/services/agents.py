@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import ConflictError, ForbiddenError, NotLeaderError, UnitNotFoundError
+from ...core.errors import ConflictError, ForbiddenError, NotFoundError, NotLeaderError, UnitNotFoundError
 from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
 from ...wire import AgentStatusParams, HookCommitParams
-from . import relations, secrets
+from . import relations, secrets, storage
 from .applications import finish_unit_removal
 from .base import Services
 
@@ -104,6 +104,8 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
             relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
         if p.secrets:
             secrets.apply_changes(svc, tx, m, u, p.secrets)
+        if p.storage_add:
+            storage.add_instances(tx, m, u, p.storage_add)
         tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)
                        else "unit-status", **fields)
     return True
@@ -287,3 +289,28 @@ def secret_ids(svc: Services, m: ModelRow, machine_id: str, unit: str) -> list[s
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
     return secrets.ids_for_unit(svc, m, u)
+
+
+def storage_attached(svc: Services, m: ModelRow, machine_id: str, unit: str, storage_id: str, location: str) -> None:
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        storage.attached(tx, m, u, storage_id, location)
+
+
+def storage_detached(svc: Services, m: ModelRow, machine_id: str, unit: str, storage_id: str) -> None:
+    with svc.store.write() as tx:
+        u = _own_unit(tx, m, machine_id, unit)
+        storage.detached(tx, m, u, storage_id)
+
+
+def resource_blob(svc: Services, m: ModelRow, machine_id: str, application: str, name: str) -> Any:
+    """The file of an application's resource, for a machine that runs one of its units."""
+    from .resources import blob_path
+
+    with svc.store.read() as tx:
+        if not any(u.machine_id == machine_id for u in tx.units(m.uuid, application=application)):
+            raise ForbiddenError(f"machine {machine_id} runs no unit of {application}")
+        row = next((r for r in tx.resources(m.uuid, application) if r.name == name), None)
+    if row is None:
+        raise NotFoundError(f'resource "{name}" not found', resource=name)
+    return blob_path(svc, row.sha256)

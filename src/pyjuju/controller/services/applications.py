@@ -18,6 +18,8 @@ from .. import placement
 from .base import Services
 from .charms import config_schema, endpoint_names, get_charm
 from .models import resolve_model
+from . import resources as resources_svc
+from . import storage as storage_svc
 from .relations import add_peer_relations, kill_relations_of, leave_scope
 
 
@@ -32,6 +34,8 @@ def deploy(
     config_strings: dict[str, str],
     directives: list[str],
     constraints: str = "",
+    storage: dict[str, str] | None = None,
+    resources: dict[str, dict[str, str]] | None = None,
 ) -> ApplicationRow:
     validate_application_name(application)
     with svc.store.write() as tx:
@@ -47,6 +51,7 @@ def deploy(
         for key, text in config_strings.items():
             user[key] = schema.parse_string(key, text)
         user = {k: v for k, v in user.items() if v is not None}
+        storage_directives = storage_svc.validate_directives(charm, storage or {})
         subordinate = bool(charm.metadata.get("subordinate"))
         if subordinate and num_units:
             num_units = 0  # subordinate units are created by relations, not by deploy
@@ -67,8 +72,12 @@ def deploy(
             next_unit=0,
             constraints=constraints,
             created=timefmt.now_iso(),
+            storage=storage_directives,
         )
         tx.add_application(row)
+        for name, blob in (resources or {}).items():
+            resources_svc.attach(svc, tx, m, row, charm, name, blob["sha256"], blob.get("filename", ""),
+                                 upgrade=False)
         add_peer_relations(tx, m, row)
         _add_units(svc, tx, m, row, num_units, directives)
     return row
@@ -105,7 +114,9 @@ def _add_units(
             target = str(next_machine)
             next_machine += 1
             tx.add_machine(_new_machine(svc, m, target, created_for=unit, constraints=app.constraints))
-        tx.add_unit(_new_unit(m, app, unit, next_unit - 1, target, principal=""))
+        new = _new_unit(m, app, unit, next_unit - 1, target, principal="")
+        tx.add_unit(new)
+        storage_svc.create_for_unit(tx, m, new, get_charm(tx, m.uuid, app.charm_url), app.storage or {})
         names.append(unit)
     if next_machine != m.next_machine_id:
         tx.update_model(m.uuid, next_machine_id=next_machine)
@@ -141,7 +152,9 @@ def _new_unit(m: ModelRow, app: ApplicationRow, name: str, number: int, machine_
 def add_subordinate_unit(tx: WriteTx, m: ModelRow, app: ApplicationRow, principal: UnitRow) -> str:
     """A subordinate unit lives on its principal's machine and goes with it."""
     name = f"{app.name}/{app.next_unit}"
-    tx.add_unit(_new_unit(m, app, name, app.next_unit, principal.machine_id, principal=principal.name))
+    new = _new_unit(m, app, name, app.next_unit, principal.machine_id, principal=principal.name)
+    tx.add_unit(new)
+    storage_svc.create_for_unit(tx, m, new, get_charm(tx, m.uuid, app.charm_url), app.storage or {})
     tx.update_application(m.uuid, app.name, next_unit=app.next_unit + 1)
     ensure_leader(tx, m.uuid, app.name)
     return name
@@ -211,6 +224,7 @@ def kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
     for sub in tx.units(m.uuid):
         if sub.principal == u.name and sub.life == "alive":
             kill_unit(tx, m, sub)
+    storage_svc.kill_for_unit(tx, m, u.name)
     machine = tx.machine(m.uuid, u.machine_id) if u.machine_id else None
     if u.agent_status.get("current") == "allocating" and (machine is None or machine.instance_id == ""):
         finish_unit_removal(tx, m.uuid, u.name)
@@ -233,6 +247,8 @@ def finish_unit_removal(tx: WriteTx, model_uuid: str, unit: str) -> None:
     for scope in tx.scopes(model_uuid):
         if scope.unit == unit and m is not None:
             leave_scope(tx, m, u, scope.relation_id)
+    for st in tx.storage_instances(model_uuid, unit):
+        tx.remove_storage(model_uuid, st.id, unit)
     tx.remove_unit(model_uuid, unit)
     ensure_leader(tx, model_uuid, u.application)
     app = tx.application(model_uuid, u.application)

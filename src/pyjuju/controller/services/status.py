@@ -16,6 +16,7 @@ from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, Uni
 from .base import Services
 from .charms import endpoint_names
 from .relations import status_relations, tabular_rows
+from .storage import status_doc as storage_status
 
 
 def _status_obj(s: dict[str, Any] | None, *, version: bool = False) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
         },
         "machines": {mm.id: machine_doc(mm) for mm in machines},
         "applications": {},
-        "storage": {},
+        "storage": storage_status(tx, m, {u.name: u.machine_id for u in units}),
     }
     for app in sorted(apps, key=lambda a: natural_key(a.name)):
         charm = charms.get(app.charm_url)

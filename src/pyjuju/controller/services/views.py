@@ -16,6 +16,7 @@ from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, Rel
 from . import modelconfig
 from .charms import config_schema
 from .secrets import unit_secret_views
+from .storage import unit_views as storage_views
 
 
 def model_view(m: ModelRow) -> dict[str, Any]:
@@ -160,6 +161,9 @@ class ModelSnapshot:
     """Pending and running tasks by receiver (unit name or machine id)."""
     secrets: dict[str, dict[str, Any]]
     """Per unit: the secrets it consumes and owns (no contents)."""
+    storage: dict[str, dict[str, Any]]
+    resources: dict[str, dict[str, Any]]
+    """Per application: resource name -> revision, sha256, filename."""
 
 
 _snapshots: dict[str, tuple[int, ModelSnapshot]] = {}
@@ -182,9 +186,19 @@ def model_snapshot(tx: ReadTx, m: ModelRow) -> ModelSnapshot:
         tasks=_tasks_by_receiver(tx, m),
         secrets=unit_secret_views(tx, m, [u for us in by_machine.values() for u in us],
                                   {a.name: a.leader or "" for a in tx.applications(m.uuid)}),
+        storage=storage_views(tx, m),
+        resources=_resources(tx, m),
     )
     _snapshots[m.uuid] = (m.revision, snap)
     return snap
+
+
+def _resources(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in tx.resources(m.uuid):
+        out.setdefault(r.application, {})[r.name] = {"revision": r.revision, "sha256": r.sha256,
+                                                     "filename": r.filename}
+    return out
 
 
 def _tasks_by_receiver(tx: ReadTx, m: ModelRow) -> dict[str, list[dict[str, Any]]]:
@@ -212,5 +226,7 @@ def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, di
         view = unit_view(u, app, charm, machine, snap.index)
         view["actions"] = snap.tasks.get(u.name, [])
         view["secrets"] = snap.secrets.get(u.name, {"consumed": {}, "owned": {}})
+        view["storage"] = snap.storage.get(u.name, {})
+        view["resources"] = snap.resources.get(u.application, {})
         out[u.name] = view
     return out
