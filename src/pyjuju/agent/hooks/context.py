@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from ...charm import CharmMeta

@@ -12,7 +12,9 @@ from ...core.errors import UnitNotFoundError
 from ...core.names import UnitName
 from ...wire import (
     AddModelParams,
+    AddStorageParams,
     AddUnitsParams,
+    AttachResourceParams,
     ConfigParams,
     DeployParams,
     DestroyModelParams,
@@ -23,8 +25,6 @@ from ...wire import (
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
-    AddStorageParams,
-    AttachResourceParams,
     SecretGrantParams,
     UserSecretParams,
 )

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import ConflictError, ForbiddenError, NotFoundError, NotLeaderError, UnitNotFoundError
+from ...core.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    NotLeaderError,
+    UnitNotFoundError,
+)
 from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
 from ...wire import AgentStatusParams, HookCommitParams

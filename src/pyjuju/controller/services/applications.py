@@ -15,11 +15,11 @@ from ...core.errors import (
 from ...core.names import UnitName, validate_application_name
 from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, WriteTx
 from .. import placement
+from . import resources as resources_svc
+from . import storage as storage_svc
 from .base import Services
 from .charms import config_schema, endpoint_names, get_charm
 from .models import resolve_model
-from . import resources as resources_svc
-from . import storage as storage_svc
 from .relations import add_peer_relations, kill_relations_of, leave_scope
 
 
