@@ -176,6 +176,21 @@ class Client:
     def operations(self, model: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/api/models/{self._m(model)}/operations")
 
+    # -- storage and resources ------------------------------------------------
+    def upload_resource(self, model: str, data: bytes) -> str:
+        return str(self._call("POST", f"/api/models/{self._m(model)}/resources/blobs", content=data)["sha256"])
+
+    def attach_resource(self, model: str, application: str, name: str, sha256: str, filename: str) -> dict[str, Any]:
+        body = {"name": name, "sha256": sha256, "filename": filename}
+        return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/resources", body=body)
+
+    def resources(self, model: str, application: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/api/models/{self._m(model)}/applications/{application}/resources")
+
+    def add_storage(self, model: str, unit: str, counts: dict[str, int]) -> list[str]:
+        return self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/storage",
+                          body={"counts": counts})["storage"]
+
     # -- user secrets ---------------------------------------------------------
     def secrets(self, model: str, *, ref: str | None = None, owner: str | None = None, reveal: bool = False,
                 revision: int | None = None, revisions: bool = False) -> dict[str, Any]:

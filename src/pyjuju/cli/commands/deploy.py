@@ -57,6 +57,9 @@ def _progress(message: str) -> None:
               help="Config value, or a YAML file {app: {key: value}}; repeatable.")
 @click.option("--to", "to", default=None, metavar="MACHINE[,MACHINE...]", help="Placement directives.")
 @click.option("--constraints", multiple=True, metavar="KEY=VALUE", help="Application constraints.")
+@click.option("--storage", "storage", multiple=True, metavar="NAME=[POOL,][SIZE][,COUNT]",
+              help="Storage for each unit, e.g. data=10G,2; repeatable.")
+@click.option("--resource", "resources", multiple=True, metavar="NAME=PATH", help="A file resource; repeatable.")
 @click.option("--base", default=None, hidden=True)
 @click.option("--channel", default=None, hidden=True)
 @click.option("--revision", default=None, hidden=True)
@@ -64,7 +67,8 @@ def _progress(message: str) -> None:
 @click.option("--force", is_flag=True, hidden=True)
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be deployed.")
 def deploy(model: str | None, charm_path: str, application: str | None, num_units: int,
-           config: tuple[str, ...], to: str | None, constraints: tuple[str, ...], base: str | None,
+           config: tuple[str, ...], to: str | None, constraints: tuple[str, ...], storage: tuple[str, ...],
+           resources: tuple[str, ...], base: str | None,
            channel: str | None, revision: str | None, trust: bool, force: bool, dry_run: bool) -> None:
     """Deploy a local charm (directory, .charm archive or source tree) as an application.
 
@@ -104,6 +108,15 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
         pass
     else:
         raise AlreadyExistsError(f'cannot add application "{app}": application already exists')
+    storage_map = _pairs_of(storage, "--storage")
+    blobs = {}
+    for name, path_text in _pairs_of(resources, "--resource").items():
+        rpath = Path(path_text).expanduser()
+        if not rpath.is_file():
+            raise NotFoundError(f'resource "{name}": file "{path_text}" not found', resource=name)
+        if name not in loaded.meta.resources:
+            raise InvalidArgumentError(f'charm "{loaded.meta.name}" has no resource called "{name}"')
+        blobs[name] = {"sha256": client.upload_resource(sess.model, rpath.read_bytes()), "filename": rpath.name}
     charm = client.upload_charm(sess.model, data)
     info(f'Located local charm "{charm["name"]}", revision {charm["revision"]}')
     info(f'Deploying "{app}" from local charm "{charm["name"]}", revision {charm["revision"]}')
@@ -117,8 +130,20 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             config_strings=strings,
             placement=placement,
             constraints=" ".join(constraints),
+            storage=storage_map,
+            resources=blobs,
         ),
     )
+
+
+def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise InvalidArgumentError(f'{flag}: expected NAME=VALUE, got "{item}"', usage=True)
+        out[name] = value
+    return out
 
 
 def parse_config_args(items: tuple[str, ...], app: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -218,3 +243,78 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
     if config:
         values, strings = parse_config_args(config, application)
         client.set_config(sess.model, application, strings=strings, values=values)
+
+
+@cli.command("attach-resource")
+@model_option
+@click.argument("application")
+@click.argument("resource")
+def attach_resource(model: str | None, application: str, resource: str) -> None:
+    """Upload a new revision of a file resource: `attach-resource APP NAME=PATH`.
+
+    Every unit runs upgrade-charm, and resource-get returns the new file.
+    """
+    name, path_text = next(iter(_pairs_of((resource,), "resource").items()))
+    rpath = Path(path_text).expanduser()
+    if not rpath.is_file():
+        raise NotFoundError(f'resource "{name}": file "{path_text}" not found', resource=name)
+    sess = Session(model)
+    client = sess.client()
+    sha = client.upload_resource(sess.model, rpath.read_bytes())
+    res = client.attach_resource(sess.model, application, name, sha, rpath.name)
+    info(f'resource "{name}" is now revision {res["revision"]}')
+
+
+@cli.command("resources")
+@model_option
+@click.argument("application")
+@click.option("--format", "fmt", default="tabular", metavar="tabular|json|yaml")
+@click.option("--details", is_flag=True, hidden=True)
+def resources(model: str | None, application: str, fmt: str, details: bool) -> None:
+    """List an application's resources and which revision it uses."""
+    from ..app import emit
+    from ..render.tables import Table
+
+    sess = Session(model)
+    rows = sess.client().resources(sess.model, application)
+
+    def tabular(d: dict[str, Any]) -> str:
+        t = Table(["Resource", "Supplied by", "Revision"])
+        for r in d["resources"]:
+            t.add_row(r["name"], r["origin"], "-" if r["revision"] is None else str(r["revision"]))
+        return t.render()
+
+    emit({"resources": rows}, fmt, tabular)
+
+
+@cli.command("add-storage")
+@model_option
+@click.argument("unit")
+@click.argument("directives", nargs=-1, required=True)
+def add_storage(model: str | None, unit: str, directives: tuple[str, ...]) -> None:
+    """Add storage instances to a unit: `add-storage UNIT NAME[=COUNT]...`; each runs storage-attached."""
+    counts: dict[str, int] = {}
+    for d in directives:
+        name, _, count = d.partition("=")
+        counts[name] = int(count.split(",")[-1]) if count else 1
+    sess = Session(model)
+    for sid in sess.client().add_storage(sess.model, unit, counts):
+        info(f'added storage {sid} to {unit}')
+
+
+@cli.command("storage")
+@model_option
+@click.option("--format", "fmt", default="tabular", metavar="tabular|json|yaml")
+def storage_list(model: str | None, fmt: str) -> None:
+    """List the model's storage instances."""
+    from ..app import emit
+    from ..render.storage import storage_table
+
+    sess = Session(model)
+    doc = sess.client().status(sess.model).get("storage") or {}
+
+    def tabular(d: dict[str, Any]) -> str:
+        table = storage_table(d)
+        return table.render() if table is not None else "No storage to display.\n"
+
+    emit(doc, fmt, tabular)
