@@ -76,7 +76,6 @@ class HookContext:
         self.relation_id = relation_id
         self.remote_unit = remote_unit
         self.remote_app = remote_app
-        self.storage_id = ""
         self.action_name = action_name
         self.id = f"{unit_name}-{hook_name or action_name}-{secrets.randbelow(1 << 63)}"
         self._view = view

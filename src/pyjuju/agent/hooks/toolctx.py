@@ -91,8 +91,6 @@ class ToolContext(Protocol):
     """``JUJU_REMOTE_UNIT`` (may be ``""``)."""
     remote_app: str
     """``JUJU_REMOTE_APP`` (may be ``""``)."""
-    storage_id: str
-    """``JUJU_STORAGE_ID`` (may be ``""``)."""
     action_name: str
     """``""`` unless this context runs an action."""
 

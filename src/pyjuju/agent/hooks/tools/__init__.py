@@ -18,7 +18,22 @@ import logging
 
 from ....core.errors import PyjujuError
 from ..toolctx import ToolContext, ToolError
-from . import action, config, goal, leader, log, ports, relation, state, status, unit, version
+from . import (
+    action,
+    config,
+    goal,
+    leader,
+    log,
+    ports,
+    relation,
+    resource,
+    secret,
+    state,
+    status,
+    storage,
+    unit,
+    version,
+)
 from ._base import Command, Invocation, StdinRequired, render_help
 from ._flags import FlagSet, HelpRequested
 from ._format import go_quote
@@ -27,7 +42,22 @@ __all__ = ["COMMANDS", "StdinRequired", "ToolResult", "run_tool"]
 
 logger = logging.getLogger(__name__)
 
-_FAMILIES = (config, unit, ports, log, status, version, leader, state, goal, relation, action)
+_FAMILIES = (
+    config,
+    unit,
+    ports,
+    log,
+    status,
+    version,
+    leader,
+    state,
+    goal,
+    relation,
+    action,
+    secret,
+    storage,
+    resource,
+)
 
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls for family in _FAMILIES for cls in family.COMMANDS
