@@ -202,6 +202,10 @@ class HookCommitParams(_Body):
         description="Ordered secret changes: {op: add|set|remove|grant|revoke, id, ...}.",
     )
 
+    def has_changes(self) -> bool:
+        """Anything to send besides the commit id (every other field is a change list)."""
+        return any(getattr(self, name) for name in type(self).model_fields if name != "commit_id")
+
 
 class LeaderSettingsParams(_Body):
     values: dict[str, str]

@@ -129,9 +129,7 @@ async def run(ua: UnitAgent, task: dict[str, Any]) -> None:
         status, message = "completed", ""
     if result.code == 0:
         params = ctx.commit_params()
-        from .uniter import _has_changes
-
-        if _has_changes(params):
+        if params.has_changes():
             try:
                 await ua.host.client.commit(ua.name, params)
             except PyjujuError as e:

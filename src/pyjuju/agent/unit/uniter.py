@@ -59,11 +59,6 @@ class UnitHost(Protocol):
     def emit_log(self, entity: str, level: str, module: str, message: str) -> None: ...
 
 
-def _has_changes(params: HookCommitParams) -> bool:
-    return bool(params.ports or params.state_set or params.state_delete or params.relation_settings
-                or params.app_relation_settings or params.secrets)
-
-
 def _storage_env_for(location: str, hook: HookInfo) -> dict[str, str]:
     return {"JUJU_STORAGE_ID": hook.storage_id, "JUJU_STORAGE_LOCATION": location, "JUJU_STORAGE_KIND": "filesystem"}
 
@@ -279,14 +274,14 @@ class UnitAgent:
             await self._hook_failed(hook, effects, result.error or f"exit status {result.code}")
             return
         params = ctx.commit_params()
-        if _has_changes(params):
+        if params.has_changes():
             # Persist what must reach the controller before sending it.
             self.local.op.update(step="committing", commit=params.model_dump())
             self.save()
         await self._finish_commit(hook, params, effects)
 
     async def _finish_commit(self, hook: HookInfo, params: HookCommitParams, effects: dict[str, Any]) -> None:
-        if _has_changes(params):
+        if params.has_changes():
             await self.host.client.commit(self.name, params)
         if hook.kind == "storage-detaching":
             await self.host.client.storage_detached(self.name, hook.storage_id)
