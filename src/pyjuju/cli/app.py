@@ -28,6 +28,8 @@ class PyjujuGroup(click.Group):
     """Renders every failure the Juju way, once."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        args = self._go_bool_flags(argv)
         try:
             rv = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
         except click.exceptions.Exit as e:
@@ -51,6 +53,27 @@ class PyjujuGroup(click.Group):
             sys.stderr.write("\n")
             sys.exit(130)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+    _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+    _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+    def _go_bool_flags(self, argv: list[str]) -> list[str]:
+        """Accept Go-style ``--force=true`` / ``--force=false`` for boolean flags, as Juju does."""
+        name = next((a for a in argv if not a.startswith("-")), None)
+        cmd = self.commands.get(name) if name else None
+        if cmd is None:
+            return argv
+        flags = {o for p in cmd.params if isinstance(p, click.Option) and p.is_flag and not p.secondary_opts
+                 for o in p.opts}
+        out: list[str] = []
+        for a in argv:
+            opt, sep, value = a.partition("=")
+            if sep and opt in flags and (value in self._TRUE or value in self._FALSE):
+                if value in self._TRUE:
+                    out.append(opt)
+                continue
+            out.append(a)
+        return out
 
 
 @click.group(cls=PyjujuGroup, context_settings=CONTEXT_SETTINGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .app import cli
 from .commands import (  # noqa: F401
     apps,
+    compat,
     controllers,
     deploy,
     logs,
@@ -12,6 +13,7 @@ from .commands import (  # noqa: F401
     operations,
     relations,
     secrets,
+    ssh,
     status,
     waiting,
 )

@@ -191,6 +191,24 @@ class Client:
         return self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/storage",
                           body={"counts": counts})["storage"]
 
+    # -- machines and model settings ------------------------------------------
+    def add_machines(self, model: str, count: int, constraints: str, target: str | None) -> list[str]:
+        body = {"count": count, "constraints": constraints, "target": target}
+        return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
+
+    def model_constraints(self, model: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/constraints")
+
+    def set_model_constraints(self, model: str, constraints: str) -> None:
+        self._call("PUT", f"/api/models/{self._m(model)}/constraints", body={"constraints": constraints})
+
+    def trust(self, model: str, application: str, trust: bool) -> None:
+        self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust", body={"trust": trust})
+
+    def ssh_keys(self, model: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+        body = {"add": list(add), "remove": list(remove)}
+        return self._call("POST", f"/api/models/{self._m(model)}/ssh-keys", body=body)["keys"]
+
     # -- user secrets ---------------------------------------------------------
     def secrets(self, model: str, *, ref: str | None = None, owner: str | None = None, reveal: bool = False,
                 revision: int | None = None, revisions: bool = False) -> dict[str, Any]:

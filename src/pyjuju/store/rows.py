@@ -35,6 +35,8 @@ class ModelRow:
     next_relation_id: int = 0
     next_task_id: int = 1
     storage_counters: dict[str, int] = dataclasses.field(default_factory=dict)
+    constraints: str = ""
+    ssh_keys: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +73,7 @@ class ApplicationRow:
     constraints: str
     created: str
     storage: dict[str, Any] = dataclasses.field(default_factory=dict)
+    trust: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -43,6 +43,8 @@ models = sa.Table(
     sa.Column("next_relation_id", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_task_id", sa.Integer, nullable=False, server_default="1"),
     sa.Column("storage_counters", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("constraints", sa.String, nullable=False, server_default=""),
+    sa.Column("ssh_keys", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("created", sa.String, nullable=False),
     sa.Column("status", sa.JSON, nullable=False),
     sa.UniqueConstraint("owner", "name"),
@@ -94,6 +96,7 @@ applications = sa.Table(
     sa.Column("constraints", sa.String, nullable=False),
     sa.Column("created", sa.String, nullable=False),
     sa.Column("storage", sa.JSON, nullable=False, server_default="{}"),  # name -> directive
+    sa.Column("trust", sa.Boolean, nullable=False, server_default="0"),
 )
 
 units = sa.Table(

@@ -116,6 +116,7 @@ class RunActionParams(_Body):
 
 class ExecParams(_Body):
     command: str
+    stdin: str | None = Field(default=None, description="Fed to the command (base64 when binary)")
     units: list[str] = Field(default_factory=list)
     machines: list[str] = Field(default_factory=list)
     applications: list[str] = Field(default_factory=list)

@@ -76,6 +76,7 @@ async def run_command(
     on_spawn: Callable[[int], Awaitable[None]] | None = None,
     output: dict[str, bytearray] | None = None,
     via: str = "",
+    stdin_data: bytes | None = None,
 ) -> HookResult:
     """Run ``argv`` in its own session, streaming its lines (and, if ``output`` is
     given, collecting its exact ``stdout``/``stderr`` bytes, as actions need)."""
@@ -86,12 +87,15 @@ async def run_command(
     # no-op hook's cost.
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    in_r = in_w = -1
+    if stdin_data is not None:
+        in_r, in_w = os.pipe()
     try:
         proc = subprocess.Popen(
             argv,
             cwd=cwd,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin_data is None else in_r,
             stdout=out_w,
             stderr=err_w,
             start_new_session=True,
@@ -102,6 +106,9 @@ async def run_command(
         return HookResult(code=1, error=f"fork/exec {argv[0]}: {e.strerror}", via=via)
     os.close(out_w)
     os.close(err_w)
+    if stdin_data is not None:
+        os.close(in_r)
+        asyncio.get_running_loop().run_in_executor(None, _feed, in_w, stdin_data)
     if on_spawn is not None:
         await on_spawn(proc.pid)
     pumps = asyncio.gather(
@@ -117,6 +124,18 @@ async def run_command(
         with contextlib.suppress(asyncio.CancelledError):
             await pumps
     return HookResult(code=code, via=via)
+
+
+def _feed(fd: int, data: bytes) -> None:
+    """Write ``data`` to the child's stdin (in a thread: it may block on a full pipe)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 async def _wait(proc: subprocess.Popen[bytes]) -> int:

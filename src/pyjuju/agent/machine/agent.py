@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import json
@@ -172,13 +173,20 @@ class MachineAgent:
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
                    "LANG": "C.UTF-8", "JUJU_MACHINE_ID": self.machine_id}
             async with self.hook_lock:
+                stdin = task["params"].get("stdin")
                 result = await run_command(["/bin/bash", "-c", str(task["params"].get("command", ""))],
-                                           cwd="/", env=env, on_line=lambda *_: None, output=output)
+                                           cwd=os.environ.get("HOME", "/root"), env=env, on_line=lambda *_: None,
+                                           output=output,
+                                           stdin_data=None if stdin is None else base64.b64decode(stdin))
             results: dict[str, Any] = {"return-code": result.code if result.code >= 0 else 128 - result.code}
             for key in ("stdout", "stderr"):
                 data = bytes(output.get(key, b""))
                 if data:
-                    results[key] = data.decode("utf-8", "replace")
+                    try:
+                        results[key] = data.decode("utf-8")
+                    except UnicodeDecodeError:
+                        results[key] = base64.b64encode(data).decode()
+                        results[f"{key}-encoding"] = "base64"
             await self.client.finish_task(tid, "failed" if result.error else "completed", result.error, results)
         except PyjujuError as e:
             log.warning("machine task %s: %s", tid, e)

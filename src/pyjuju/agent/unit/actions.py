@@ -103,8 +103,10 @@ async def run(ua: UnitAgent, task: dict[str, Any]) -> None:
     try:
         # Actions serialise with hooks on the machine lock (non-parallel actions in Juju).
         async with ua.host.hook_lock:
+            stdin = task["params"].get("stdin") if is_exec else None
             result = await run_command(argv, cwd=str(ua.charm_dir), env=env, on_line=on_line,
-                                       on_spawn=on_spawn, output=output)
+                                       on_spawn=on_spawn, output=output,
+                                       stdin_data=None if stdin is None else base64.b64decode(stdin))
     finally:
         ua.contexts.pop(ctx.id, None)
     results: dict[str, Any] = dict(ctx.action_results)

@@ -30,6 +30,7 @@ from ...wire import (
 )
 from ..services import applications as apps
 from ..services import charms, models, operations, relations, usersecrets
+from ..services import machines as machines_svc
 from ..services import resources as resources_svc
 from ..services import storage as storage_svc
 from ..services.base import Services
@@ -240,7 +241,7 @@ async def run_action(model: str, p: RunActionParams, svc: Services = Depends(ser
 @router.post("/models/{model}/exec")
 async def run_exec(model: str, p: ExecParams, svc: Services = Depends(services)) -> dict[str, Any]:
     return operations.enqueue_exec(svc, model, p.command, units=p.units, machines=p.machines,
-                                   applications=p.applications, all_machines=p.all)
+                                   applications=p.applications, all_machines=p.all, stdin=p.stdin)
 
 
 @router.get("/models/{model}/tasks/{task_id}")
@@ -333,3 +334,31 @@ async def add_storage(model: str, application: str, number: int, p: AddStoragePa
         if u is None:
             raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
         return {"storage": storage_svc.add_instances(tx, m, u, p.counts)}
+
+
+@router.post("/models/{model}/machines")
+async def add_machines(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"machines": machines_svc.add_machines(svc, model, int(body.get("count", 1)),
+                                                  str(body.get("constraints", "")), body.get("target"))}
+
+
+@router.get("/models/{model}/constraints")
+async def get_model_constraints(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
+    return machines_svc.model_constraints(svc, model)
+
+
+@router.put("/models/{model}/constraints")
+async def put_model_constraints(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
+    machines_svc.set_model_constraints(svc, model, str(body.get("constraints", "")))
+    return {}
+
+
+@router.post("/models/{model}/applications/{application}/trust")
+async def trust(model: str, application: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
+    machines_svc.set_trust(svc, model, application, bool(body.get("trust", True)))
+    return {}
+
+
+@router.post("/models/{model}/ssh-keys")
+async def ssh_keys(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"keys": machines_svc.ssh_keys(svc, model, list(body.get("add", [])), list(body.get("remove", [])))}

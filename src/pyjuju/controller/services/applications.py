@@ -355,9 +355,9 @@ def get_config(svc: Services, model_ref: str, application: str) -> dict[str, Any
             "trust": {
                 "default": False,
                 "description": "Does this application have access to trusted credentials",
-                "source": "default",
+                "source": "user" if app.trust else "default",
                 "type": "bool",
-                "value": False,
+                "value": bool(app.trust),
             }
         },
         "settings": settings,

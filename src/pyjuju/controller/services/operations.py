@@ -72,7 +72,7 @@ def enqueue_actions(svc: Services, model_ref: str, receivers: list[str], action:
 
 
 def enqueue_exec(svc: Services, model_ref: str, command: str, *, units: list[str], machines: list[str],
-                 applications: list[str], all_machines: bool) -> dict[str, Any]:
+                 applications: list[str], all_machines: bool, stdin: str | None = None) -> dict[str, Any]:
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
         targets: list[tuple[str, str]] = []
@@ -103,7 +103,8 @@ def enqueue_exec(svc: Services, model_ref: str, command: str, *, units: list[str
                                       summary=f"exec {command}", enqueued=now))
         tasks = []
         for tid, (receiver, kind) in zip(ids[1:], targets, strict=True):
-            tx.add_task(_task(m, tid, ids[0], receiver, kind, EXEC, {"command": command}, now))
+            params = {"command": command} if stdin is None else {"command": command, "stdin": stdin}
+            tx.add_task(_task(m, tid, ids[0], receiver, kind, EXEC, params, now))
             tasks.append({"id": str(tid), "receiver": receiver, "kind": kind})
         return {"operation": str(ids[0]), "tasks": tasks, "failures": failures}
 
