@@ -135,7 +135,10 @@ class LocalProvider:
             process.signal_group(int(entry["pid"]), signal.SIGKILL)
         argv = [*entry["command"], "--config", entry["config"]]
         if self.network == "netns":
-            argv = ["ip", "netns", "exec", entry["ns"], *argv]
+            # Its own UTS namespace too, so `hostname` on the machine names the machine,
+            # as it does on a real one (charms key config on socket.gethostname()).
+            argv = ["ip", "netns", "exec", entry["ns"], "unshare", "--uts", "--",
+                    "sh", "-c", 'hostname "$0" && exec "$@"', instance_id, *argv]
         log = open(Path(entry["dir"]) / "agent.log", "ab")
         try:
             proc = subprocess.Popen(
