@@ -166,6 +166,20 @@ def test_machines_ssh_and_unsupported(jj: jubilant.Juju, tmp_path: Path) -> None
     back = tmp_path / "back.txt"
     jj.scp("bash-hooks/0:/tmp/payload.txt", back)
     assert back.read_text() == "payload\n"
+    # OpenSSH options after the target, recursive copies, and stdin, as jubilant's own suite uses them
+    keyfile = tmp_path / "id_test"
+    keyfile.write_text("not used: commands go through the machine agent\n")
+    assert jj.ssh("bash-hooks/0", "echo UNIT", ssh_options=["-i", str(keyfile)]) == "UNIT\n"
+    tree = tmp_path / "mydir"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.txt").write_text("A")
+    (tree / "sub" / "b.txt").write_text("B")
+    jj.scp(tree, "bash-hooks/0:/tmp/mydir", scp_options=["-r", "-i", str(keyfile)])
+    assert jj.ssh("bash-hooks/0", "cat /tmp/mydir/a.txt /tmp/mydir/sub/b.txt") == "AB"
+    copy = tmp_path / "copy"
+    jj.scp("bash-hooks/0:/tmp/mydir", copy, scp_options=["-r"])
+    assert (copy / "sub" / "b.txt").read_text() == "B"
+    assert jj.cli("ssh", "bash-hooks/0", "cat", stdin="foo") == "foo"
 
     key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGz5o1c2r2mG0r5vM1K0zOQWm8Yk4w7bE1Yk2n2s5l1a test@example"
     jj.add_ssh_key(key)
