@@ -42,6 +42,22 @@ def goal_state_since(value: str) -> str:
     return parse_iso(value).astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+def friendly_since(value: str, now: _dt.datetime | None = None) -> str:
+    """Juju's ``UserFriendlyDuration`` (show-model, models): ``just now``, ``5 minutes ago``,
+    ``18 hours ago``, and the date once a day has passed."""
+    when = parse_iso(value)
+    seconds = int(((now or utcnow()) - when).total_seconds())
+    if seconds >= 86400:
+        return when.astimezone().strftime("%Y-%m-%d")
+    if seconds < 10:
+        return "just now"
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
 def _zone(d: _dt.datetime) -> str:
     off = d.utcoffset() or _dt.timedelta(0)
     if not off:

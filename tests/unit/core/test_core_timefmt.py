@@ -64,3 +64,27 @@ def test_juju_timestamp(tz) -> None:
 
 def test_goal_state_since() -> None:
     assert timefmt.goal_state_since("2024-03-04T05:06:07.5+01:00") == "2024-03-04 04:06:07Z"
+
+
+@pytest.mark.parametrize(
+    ("ago", "text"),
+    [
+        (0, "just now"),
+        (9, "just now"),
+        (10, "10 seconds ago"),
+        (61, "1 minute ago"),
+        (150, "2 minutes ago"),
+        (3600, "1 hour ago"),
+        (18 * 3600 + 5, "18 hours ago"),
+    ],
+)
+def test_friendly_since_is_relative_within_a_day(ago: int, text: str) -> None:
+    now = dt.datetime(2025, 2, 24, 12, 0, 0, tzinfo=dt.UTC)
+    when = (now - dt.timedelta(seconds=ago)).isoformat()
+    assert timefmt.friendly_since(when, now) == text
+
+
+def test_friendly_since_is_a_date_after_a_day() -> None:
+    now = dt.datetime(2025, 2, 24, 12, 0, 0, tzinfo=dt.UTC)
+    when = dt.datetime(2025, 2, 20, 12, 0, 0, tzinfo=dt.UTC)
+    assert timefmt.friendly_since(when.isoformat(), now) == when.astimezone().strftime("%Y-%m-%d")

@@ -112,11 +112,15 @@ def destroy_model(model: str, no_prompt: bool, force: bool, no_wait: bool, timeo
 
 
 @cli.command("show-model")
+@click.option("-m", "--model", "model_opt", default=None, metavar="[CONTROLLER:][USER/]MODEL",
+              help="Same as the MODEL argument.")
 @click.argument("model", required=False)
 @format_option("yaml", ("yaml", "json"))
-def show_model(model: str | None, fmt: str, output: str | None) -> None:
-    """Show a model's details."""
-    sess = Session(model)
+def show_model(model_opt: str | None, model: str | None, fmt: str, output: str | None) -> None:
+    """Show a model's details (MODEL or --model; default: the current model)."""
+    if model and model_opt and model != model_opt:
+        raise InvalidArgumentError(f"two different models given: {model_opt!r} and {model!r}", usage=True)
+    sess = Session(model or model_opt)
     body = sess.client().show_model(sess.model)
     emit({body["short-name"]: body}, fmt, output=output)
 

@@ -68,7 +68,8 @@ def model_summary(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
         "region": m.region,
         "type": "local",
         "life": m.life,
-        "status": {"current": m.status.get("current", "available"), "since": m.status.get("since", m.created)},
+        "status": {"current": m.status.get("current", "available"),
+                   "since": timefmt.friendly_since(m.status.get("since") or m.created)},
         "access": "admin",
         "last-connection": "just now",
         "agent-version": _juju_version(),
@@ -83,11 +84,20 @@ def show_model(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
     info.pop("unit-count")
     info.pop("machine-count")
     info["users"] = {"admin": {"display-name": "admin", "access": "admin", "last-connection": "just now"}}
-    info["machines"] = {mm.id: {"cores": 0} for mm in tx.machines(m.uuid)}
+    info["machines"] = {mm.id: {"cores": _cores(mm.hardware)} for mm in tx.machines(m.uuid)}
     info["sla"] = "unsupported"
     info["sla-owner"] = m.owner
     info["credential"] = {"name": "local", "owner": "admin", "cloud": m.cloud}
     return info
+
+
+def _cores(hardware: str) -> int:
+    """``cores=N`` out of a machine's hardware characteristics (0 while unknown, as Juju)."""
+    for item in hardware.split():
+        key, _, value = item.partition("=")
+        if key == "cores" and value.isdigit():
+            return int(value)
+    return 0
 
 
 def model_config(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, Any]]:

@@ -252,10 +252,22 @@ def _relation_info(tx: ReadTx, m: ModelRow, u: UnitRow) -> list[dict[str, Any]]:
             row = tx.settings(m.uuid, rid, owner, is_app)
             return dict(row.settings) if row else {}
 
+        if rel.scope == "container" and u.principal and other["application"] != u.principal.rsplit("/", 1)[0]:
+            continue  # a subordinate only joins container relations with its own principal's app
+
+        def shares_container(name: str, scope: str = rel.scope) -> bool:
+            # A container-scoped relation joins a principal only with its own subordinates.
+            if scope != "container":
+                return True
+            if u.principal:
+                return name == u.principal
+            peer = tx.unit(m.uuid, name)
+            return peer is not None and peer.principal == u.name
+
         related = {
             name: {"in-scope": True, "data": bag(name, False)}
             for name in sorted(in_scope, key=natural_key)
-            if name != u.name and name.rsplit("/", 1)[0] == other["application"]
+            if name != u.name and name.rsplit("/", 1)[0] == other["application"] and shares_container(name)
         }
         entry: dict[str, Any] = {
             "relation-id": rel.id,
