@@ -221,5 +221,14 @@ def test_file_resource_given_read_and_replaced(juju: Juju, tmp_path: Path) -> No
     res = json.loads(juju.cli("exec", "--format", "json", "--unit", "fetcher/0", "--", "resource-get payload").stdout)
     assert Path(res["fetcher/0"]["results"]["stdout"]).read_bytes() == b"second payload\n"
     assert json.loads(juju.cli("resources", "fetcher", "--format", "json").stdout)["resources"][0]["revision"] == 2
+    # refresh --resource: the same, as part of a refresh (jubilant's refresh(resources=...))
+    third = tmp_path / "third.tar.gz"
+    third.write_bytes(b"third payload\n")
+    juju.cli("refresh", "fetcher", "--resource", f"payload={third}")
+    juju.wait(lambda s: json.loads(juju.cli("resources", "fetcher", "--format", "json").stdout)
+              ["resources"][0]["revision"] == 3, what="resource revision 3")
+    juju.wait_idle(["fetcher"])
+    res = json.loads(juju.cli("exec", "--format", "json", "--unit", "fetcher/0", "--", "resource-get payload").stdout)
+    assert Path(res["fetcher/0"]["results"]["stdout"]).read_bytes() == b"third payload\n"
     res = juju.cli("deploy", str(tmp_path / "fetcher"), "other", "--resource", f"nope={first}", check=False)
     assert res.returncode != 0 and "no resource" in res.stderr

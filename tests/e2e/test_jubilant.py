@@ -150,11 +150,16 @@ def test_machines_ssh_and_unsupported(jj: jubilant.Juju, tmp_path: Path) -> None
     jj.model_constraints({"mem": "1G", "cores": 4})
     assert jj.model_constraints() == {"mem": 1024, "cores": 4}
 
-    jj.deploy(CHARMS / "bash-hooks", to="0")
-    jj.wait(lambda s: jubilant.all_active(s, "bash-hooks"))
+    jj.deploy(CHARMS / "bash-hooks", to="0", trust=True, base="debian@12")
+    jj.deploy(CHARMS / "bash-hooks", "stuck", config={"fail-hook": "install"})
+    jj.wait(lambda s: jubilant.all_active(s, "bash-hooks") and jubilant.any_error(s, "stuck"))
+    # A unit whose hook failed cannot leave through its hooks; --force removes it anyway.
+    jj.remove_application("stuck", force=True)
+    jj.wait(lambda s: "stuck" not in s.apps)
     assert jj.status().apps["bash-hooks"].units["bash-hooks/0"].machine == "0"
-    jj.trust("bash-hooks")
     assert jj.config("bash-hooks", app_config=True)["trust"] is True
+    jj.trust("bash-hooks", remove=True)
+    assert jj.config("bash-hooks", app_config=True)["trust"] is False
 
     # ssh / scp run commands on the unit's machine, as jubilant builds them
     assert jj.ssh("bash-hooks/0", "echo", "hi there").strip() == "hi there"

@@ -121,8 +121,9 @@ class Client:
         body = RefreshParams(charm_url=charm_url, revision=revision).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/refresh", body=body)
 
-    def remove_application(self, model: str, application: str) -> list[str]:
-        return self._call("DELETE", f"/api/models/{self._m(model)}/applications/{application}")["notes"]
+    def remove_application(self, model: str, application: str, *, force: bool = False) -> list[str]:
+        return self._call("DELETE", f"/api/models/{self._m(model)}/applications/{application}",
+                          params={"force": "true"} if force else None)["notes"]
 
     def add_units(self, model: str, application: str, num_units: int, placement: list[str]) -> list[str]:
         body = AddUnitsParams(num_units=num_units, placement=placement).model_dump()
@@ -152,8 +153,9 @@ class Client:
         app, _, num = unit.rpartition("/")
         return f"{app}/{num}"
 
-    def remove_unit(self, model: str, unit: str) -> list[str]:
-        return self._call("DELETE", f"/api/models/{self._m(model)}/units/{self._u(unit)}")["notes"]
+    def remove_unit(self, model: str, unit: str, *, force: bool = False) -> list[str]:
+        return self._call("DELETE", f"/api/models/{self._m(model)}/units/{self._u(unit)}",
+                          params={"force": "true"} if force else None)["notes"]
 
     def show_unit(self, model: str, unit: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}/units/{self._u(unit)}")
@@ -192,8 +194,9 @@ class Client:
                           body={"counts": counts})["storage"]
 
     # -- machines and model settings ------------------------------------------
-    def add_machines(self, model: str, count: int, constraints: str, target: str | None) -> list[str]:
-        body = {"count": count, "constraints": constraints, "target": target}
+    def add_machines(self, model: str, count: int, constraints: str, target: str | None,
+                     base: str = "") -> list[str]:
+        body = {"count": count, "constraints": constraints, "target": target, "base": base}
         return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
 
     def model_constraints(self, model: str) -> dict[str, Any]:

@@ -145,7 +145,8 @@ def _first_start(svc: Services, cfg: dict[str, Any]) -> None:
             )
         )
     for name in cfg.get("initial_models", ["controller", "default"]):
-        model_svc.add_model(svc, name, cfg.get("model_config") if name != "controller" else None)
+        model_svc.add_model(svc, name, cfg.get("model_config") if name != "controller" else None,
+                            constraints=cfg.get("model_constraints", ""))
 
 
 def _bind(hosts: list[str], port: int) -> list[socket.socket]:

@@ -79,6 +79,9 @@ class DeployParams(_Body):
     resources: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="name -> {sha256, filename} of an uploaded blob"
     )
+    trust: bool = Field(default=False, description="Grant trust before the first hook runs.")
+    base: str = Field(default="", description="NAME@CHANNEL the units' machines must run (empty: any).")
+    force: bool = Field(default=False, description="Accept a base the machines do not run.")
 
 
 class AddUnitsParams(_Body):

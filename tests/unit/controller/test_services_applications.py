@@ -483,3 +483,52 @@ def test_get_config_empty_string_default_reports_value(svc, model, charm_bytes) 
     assert s["testoption"] == {"description": "", "type": "string", "default": "",
                                "value": "", "source": "default"}
     assert s["flag"]["value"] is False and s["flag"]["source"] == "user"
+
+
+# -- forced removal, trust and base at deploy ------------------------------------
+
+
+def test_force_removes_units_stuck_in_error_at_once(svc, model, charm_url) -> None:
+    deploy(svc, charm_url, n=2)
+    for mid in ("0", "1"):
+        give_instance(svc, model, mid)
+    set_agent(svc, model, "app/0", "error")
+    set_agent(svc, model, "app/1", "idle")
+    apps.remove_units(svc, "default", ["app/0", "app/1"], force=True)
+    left = units(svc, model)
+    assert "app/0" not in left  # could not run its hooks: gone
+    assert left["app/1"].life == "dying"  # healthy: leaves through stop and remove
+
+
+def test_without_force_a_unit_in_error_waits(svc, model, charm_url) -> None:
+    deploy(svc, charm_url, n=1)
+    give_instance(svc, model, "0")
+    set_agent(svc, model, "app/0", "error")
+    apps.remove_units(svc, "default", ["app/0"])
+    assert units(svc, model)["app/0"].life == "dying"
+
+
+def test_force_remove_application_with_unit_in_error(svc, model, charm_url) -> None:
+    deploy(svc, charm_url, n=1)
+    give_instance(svc, model, "0")
+    set_agent(svc, model, "app/0", "error")
+    apps.remove_application(svc, "default", "app", force=True)
+    assert units(svc, model) == {} and app_row(svc, model) is None
+
+
+def test_deploy_with_trust(svc, model, charm_url) -> None:
+    deploy(svc, charm_url, trust=True)
+    assert app_row(svc, model).trust is True
+    assert apps.get_config(svc, "default", "app")["application-config"]["trust"]["value"] is True
+
+
+def test_deploy_base_must_be_the_hosts_unless_forced(svc, model, charm_url, snapshot) -> None:
+    before = snapshot()
+    with pytest.raises(InvalidArgumentError, match='base "ubuntu@22.04" is not available.*debian@12'):
+        deploy(svc, charm_url, base="ubuntu@22.04")
+    with pytest.raises(InvalidArgumentError, match="expected NAME@CHANNEL"):
+        deploy(svc, charm_url, base="jammy")
+    assert snapshot() == before
+    deploy(svc, charm_url, "a1", base="debian@12")
+    deploy(svc, charm_url, "a2", base="ubuntu@22.04", force=True)
+    assert app_row(svc, model, "a1") is not None and app_row(svc, model, "a2") is not None

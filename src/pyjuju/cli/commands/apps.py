@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ...core.errors import InvalidArgumentError
+from ...core.errors import InvalidArgumentError, NotSupportedError
 from ...core.names import is_valid_unit_name
 from ..app import Session, cli, emit, format_option, info, model_option
 from .deploy import parse_config_args
@@ -74,10 +74,13 @@ def _plain(value: Any) -> str:
 @click.argument("application")
 @click.option("-n", "--num-units", default=1, type=int, show_default=True)
 @click.option("--to", default=None, metavar="MACHINE[,MACHINE...]", help="Placement directives.")
-@click.option("--attach-storage", default=None, hidden=True)
+@click.option("--attach-storage", multiple=True, hidden=True)
 def add_unit(model: str | None, application: str, num_units: int, to: str | None,
-             attach_storage: str | None) -> None:
+             attach_storage: tuple[str, ...]) -> None:
     """Add units to an application (each on a new machine unless --to says otherwise)."""
+    if attach_storage:
+        raise NotSupportedError("add-unit --attach-storage: attaching existing storage is not supported yet "
+                                "(a unit's storage is removed with the unit)", feature="attach-storage")
     if num_units < 1:
         raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
     sess = Session(model)
@@ -89,19 +92,23 @@ def add_unit(model: str | None, application: str, num_units: int, to: str | None
 @model_option
 @click.argument("units", nargs=-1, required=True)
 @click.option("--no-prompt", is_flag=True, help="Accepted; pyjuju never prompts.")
-@click.option("--force", is_flag=True, hidden=True)
+@click.option("--force", is_flag=True, help="Remove units stuck in a failed hook at once, without their hooks.")
 @click.option("--no-wait", is_flag=True, hidden=True)
-@click.option("--destroy-storage", is_flag=True, hidden=True)
+@click.option("--destroy-storage", is_flag=True,
+              help="Accepted: a unit's storage is always removed with it so far.")
 @click.option("--num-units", default=None, type=int, hidden=True)
 def remove_unit(model: str | None, units: tuple[str, ...], no_prompt: bool, force: bool, no_wait: bool,
                 destroy_storage: bool, num_units: int | None) -> None:
     """Remove units: each runs its stop and remove hooks, then its machine goes if it was made for it."""
+    if num_units is not None:
+        raise InvalidArgumentError("--num-units is only supported on kubernetes models; name the units "
+                                   "to remove (e.g. app/1)", usage=True)
     for u in units:
         if not is_valid_unit_name(u):
             raise InvalidArgumentError(f'invalid unit name "{u}"', usage=True)
     sess = Session(model)
     for u in units:
-        for note in sess.client().remove_unit(sess.model, u):
+        for note in sess.client().remove_unit(sess.model, u, force=force):
             info(note)
 
 
@@ -109,15 +116,16 @@ def remove_unit(model: str | None, units: tuple[str, ...], no_prompt: bool, forc
 @model_option
 @click.argument("applications", nargs=-1, required=True)
 @click.option("--no-prompt", is_flag=True, help="Accepted; pyjuju never prompts.")
-@click.option("--force", is_flag=True, hidden=True)
+@click.option("--force", is_flag=True, help="Remove units stuck in a failed hook at once, without their hooks.")
 @click.option("--no-wait", is_flag=True, hidden=True)
-@click.option("--destroy-storage", is_flag=True, hidden=True)
+@click.option("--destroy-storage", is_flag=True,
+              help="Accepted: a unit's storage is always removed with it so far.")
 def remove_application(model: str | None, applications: tuple[str, ...], no_prompt: bool, force: bool,
                        no_wait: bool, destroy_storage: bool) -> None:
     """Remove applications with all their units."""
     sess = Session(model)
     for app in applications:
-        for note in sess.client().remove_application(sess.model, app):
+        for note in sess.client().remove_application(sess.model, app, force=force):
             info(note)
 
 

@@ -53,25 +53,41 @@ def trust(model: str | None, application: str, remove: bool, scope: str | None) 
     sess.client().trust(sess.model, application, not remove)
 
 
+# The series names Juju still accepts, as bases.
+SERIES = {"focal": "ubuntu@20.04", "jammy": "ubuntu@22.04", "noble": "ubuntu@24.04",
+          "bullseye": "debian@11", "bookworm": "debian@12"}
+
+
 @cli.command("add-machine")
 @model_option
 @click.argument("target", required=False)
 @click.option("-n", "count", type=int, default=1, show_default=True)
 @click.option("--constraints", multiple=True, metavar="KEY=VALUE")
-@click.option("--base", default=None, hidden=True)
+@click.option("--base", default=None, metavar="NAME@CHANNEL", help="Base the machines must run.")
 @click.option("--series", default=None, hidden=True)
-@click.option("--disks", default=None, hidden=True)
+@click.option("--disks", multiple=True, hidden=True)
 @click.option("--private-key", default=None, hidden=True)
 @click.option("--public-key", default=None, hidden=True)
 def add_machine(model: str | None, target: str | None, count: int, constraints: tuple[str, ...],
-                base: str | None, series: str | None, disks: str | None, private_key: str | None,
+                base: str | None, series: str | None, disks: tuple[str, ...], private_key: str | None,
                 public_key: str | None) -> None:
     """Add empty machines to the model (they stay until removed)."""
     if count < 1:
         raise InvalidArgumentError("-n must be a positive number", usage=True)
+    if series:
+        if base:
+            raise InvalidArgumentError("--series and --base cannot be used together", usage=True)
+        if series not in SERIES:
+            raise InvalidArgumentError(f'unknown series "{series}" (use --base NAME@CHANNEL)', usage=True)
+        base = SERIES[series]
+    if disks:
+        raise NotSupportedError("add-machine --disks: machine disks are not supported by the local provider yet",
+                                feature="disks")
+    if (private_key or public_key) and not (target or "").startswith("ssh:"):
+        raise InvalidArgumentError("--private-key and --public-key apply to ssh: targets only", usage=True)
     Constraints.parse(*constraints)  # refuse bad constraints before anything is sent
     sess = Session(model)
-    for mid in sess.client().add_machines(sess.model, count, " ".join(constraints), target):
+    for mid in sess.client().add_machines(sess.model, count, " ".join(constraints), target, base or ""):
         info(f"created machine {mid}")
 
 
@@ -147,6 +163,22 @@ def _read(name: str) -> dict[str, Any]:
         return yaml.safe_load((data_dir() / name).read_text()) or {}
     except FileNotFoundError:
         return {}
+
+
+def client_credential(cloud: str, name: str) -> dict[str, Any] | None:
+    """One credential from the client's credentials.yaml, or None."""
+    creds = (_read("credentials.yaml").get("credentials") or {}).get(cloud) or {}
+    found = creds.get(name)
+    return found if isinstance(found, dict) else None
+
+
+def host_base() -> str:
+    """``debian@12``: the base of this host, which local machines share."""
+    try:
+        osr = platform.freedesktop_os_release()
+    except OSError:
+        return ""
+    return f'{osr.get("ID", "")}@{osr.get("VERSION_ID", "")}'
 
 
 def _write(name: str, doc: dict[str, Any], mode: int = 0o644) -> None:

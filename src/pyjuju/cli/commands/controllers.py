@@ -17,14 +17,18 @@ from typing import Any
 
 import click
 
+from ...core.constraints import Constraints
 from ...core.errors import (
     AlreadyExistsError,
     ConnectionFailedError,
     InvalidArgumentError,
+    NotFoundError,
+    NotSupportedError,
     ProviderError,
 )
 from ..app import Session, cli, emit, format_option, info
 from ..clientstore import ClientStore
+from .compat import client_credential, host_base
 
 CLOUDS = {"local": "local", "localhost": "local"}
 PROVIDER_KEYS = {"network"}
@@ -36,13 +40,22 @@ PROVIDER_KEYS = {"network"}
 @click.option("--config", "config", multiple=True, metavar="KEY=VALUE",
               help="Controller or default-model config; `network=netns|loopback|auto` picks local networking.")
 @click.option("--no-switch", is_flag=True, help="Do not switch to the new controller.")
-@click.option("--bootstrap-base", default=None, hidden=True)
-@click.option("--bootstrap-constraints", multiple=True, hidden=True)
-@click.option("--constraints", multiple=True, hidden=True)
 @click.option("--model-default", multiple=True, metavar="KEY=VALUE", help="Config for every model.")
+@click.option("--constraints", multiple=True, metavar="KEY=VALUE",
+              help="Model constraints of the controller and default models.")
+@click.option("--bootstrap-constraints", multiple=True, metavar="KEY=VALUE",
+              help="Checked only: the local controller is a process on this host, not a machine.")
+@click.option("--bootstrap-base", default=None, metavar="NAME@CHANNEL",
+              help="Must be this host's base on the local cloud (unless --force).")
+@click.option("--credential", default=None, help="A credential from `pyjuju add-credential` (local needs none).")
+@click.option("--force", is_flag=True, help="Accept a --bootstrap-base that is not this host's.")
+@click.option("--storage-pool", multiple=True, hidden=True)
+@click.option("--to", "to", default=None, hidden=True)
+@click.option("--metadata-source", default=None, hidden=True)
 def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], no_switch: bool,
-              bootstrap_base: str | None, bootstrap_constraints: tuple[str, ...],
-              constraints: tuple[str, ...], model_default: tuple[str, ...]) -> None:
+              model_default: tuple[str, ...], constraints: tuple[str, ...],
+              bootstrap_constraints: tuple[str, ...], bootstrap_base: str | None, credential: str | None,
+              force: bool, storage_pool: tuple[str, ...], to: str | None, metadata_source: str | None) -> None:
     """Start a controller on CLOUD (only `local` so far) and add a `default` model.
 
     \b
@@ -53,6 +66,23 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
     cloud_name, _, region = cloud.partition("/")
     if cloud_name not in CLOUDS:
         raise InvalidArgumentError(f'unknown cloud "{cloud_name}": the only cloud so far is "local"')
+    if to:
+        raise NotSupportedError("bootstrap --to: the local controller runs on this host; placement is not "
+                                "supported", feature="bootstrap-to")
+    if metadata_source:
+        raise NotSupportedError("bootstrap --metadata-source: the local cloud uses no image metadata",
+                                feature="metadata-source")
+    if storage_pool:
+        raise NotSupportedError("bootstrap --storage-pool: storage pools are not supported yet",
+                                feature="storage-pool")
+    Constraints.parse(*bootstrap_constraints)
+    model_constraints = str(Constraints.parse(*constraints)) if constraints else ""
+    if bootstrap_base and bootstrap_base != host_base() and not force:
+        raise InvalidArgumentError(f'--bootstrap-base "{bootstrap_base}": the local controller runs on this '
+                                   f'host ({host_base()}); --force accepts that')
+    if credential and client_credential(cloud_name, credential) is None:
+        raise NotFoundError(f'credential "{credential}" not found for cloud "{cloud_name}" '
+                            "(see `pyjuju credentials`)", credential=credential)
     name = controller_name or cloud_name
     store = ClientStore()
     if name in store.controllers():
@@ -76,6 +106,7 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
         "admin_token_hash": hashlib.sha256(token.encode()).hexdigest(),
         "initial_models": ["controller", "default"],
         "model_config": model_cfg,
+        "model_constraints": model_constraints,
     }
     (data_dir / "controller.json").write_text(json.dumps(cfg, indent=1))
     info(f'Creating controller "{name}" on {cloud_name}/{cfg["region"]}')

@@ -60,16 +60,22 @@ def _progress(message: str) -> None:
 @click.option("--storage", "storage", multiple=True, metavar="NAME=[POOL,][SIZE][,COUNT]",
               help="Storage for each unit, e.g. data=10G,2; repeatable.")
 @click.option("--resource", "resources", multiple=True, metavar="NAME=PATH", help="A file resource; repeatable.")
-@click.option("--base", default=None, hidden=True)
+@click.option("--base", default=None, metavar="NAME@CHANNEL",
+              help="Base the machines must run; local machines run this host's OS.")
+@click.option("--trust", is_flag=True, help="Grant the application trust (access to cloud credentials).")
+@click.option("--bind", "bind", default=None, metavar="[SPACE] [ENDPOINT=SPACE...]",
+              help='Endpoint bindings; the only space so far is "alpha".')
+@click.option("--force", is_flag=True, help="Deploy even if the machines do not run the requested base.")
 @click.option("--channel", default=None, hidden=True)
 @click.option("--revision", default=None, hidden=True)
-@click.option("--trust", is_flag=True, hidden=True)
-@click.option("--force", is_flag=True, hidden=True)
+@click.option("--attach-storage", multiple=True, hidden=True)
+@click.option("--overlay", multiple=True, hidden=True)
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be deployed.")
 def deploy(model: str | None, charm_path: str, application: str | None, num_units: int,
            config: tuple[str, ...], to: str | None, constraints: tuple[str, ...], storage: tuple[str, ...],
-           resources: tuple[str, ...], base: str | None,
-           channel: str | None, revision: str | None, trust: bool, force: bool, dry_run: bool) -> None:
+           resources: tuple[str, ...], base: str | None, trust: bool, bind: str | None, force: bool,
+           channel: str | None, revision: str | None, attach_storage: tuple[str, ...], overlay: tuple[str, ...],
+           dry_run: bool) -> None:
     """Deploy a local charm (directory, .charm archive or source tree) as an application.
 
     \b
@@ -85,6 +91,16 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             "(./dir, ./x.charm or a charm source tree)",
             charm=charm_path,
         )
+    if channel or revision:
+        raise InvalidArgumentError(
+            f'--channel and --revision select Charmhub charms; "{charm_path}" is a local charm', usage=True)
+    if overlay:
+        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --overlay",
+                                   usage=True)
+    if attach_storage:
+        raise NotSupportedError("deploy --attach-storage: attaching existing storage is not supported yet "
+                                "(a unit's storage is removed with the unit)", feature="attach-storage")
+    check_bindings(bind)
     path = path.expanduser()
     if num_units < 0:
         raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
@@ -110,10 +126,7 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
         raise AlreadyExistsError(f'cannot add application "{app}": application already exists')
     storage_map = _pairs_of(storage, "--storage")
     blobs = {}
-    for name, path_text in _pairs_of(resources, "--resource").items():
-        rpath = Path(path_text).expanduser()
-        if not rpath.is_file():
-            raise NotFoundError(f'resource "{name}": file "{path_text}" not found', resource=name)
+    for name, rpath in _resource_files(resources).items():
         if name not in loaded.meta.resources:
             raise InvalidArgumentError(f'charm "{loaded.meta.name}" has no resource called "{name}"')
         blobs[name] = {"sha256": client.upload_resource(sess.model, rpath.read_bytes()), "filename": rpath.name}
@@ -132,8 +145,24 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             constraints=" ".join(constraints),
             storage=storage_map,
             resources=blobs,
+            trust=trust,
+            base=base or "",
+            force=force,
         ),
     )
+
+
+SPACES = ("alpha",)
+
+
+def check_bindings(bind: str | None) -> None:
+    """``--bind "alpha db=alpha"``: every space named must exist; pyjuju has one, ``alpha``."""
+    for item in (bind or "").split():
+        endpoint, sep, space = item.rpartition("=")
+        if sep and not endpoint:
+            raise InvalidArgumentError(f'--bind: "{item}" names no endpoint', usage=True)
+        if space not in SPACES:
+            raise InvalidArgumentError(f'--bind: space "{space}" not found (spaces: {", ".join(SPACES)})')
 
 
 def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
@@ -200,16 +229,20 @@ def pack(source: str, output_dir: str) -> None:
 @click.option("--path", "path", default=None, help="A local charm (directory, .charm or source tree).")
 @click.option("--revision", type=int, default=None, help="Switch to this stored revision (roll back or forward).")
 @click.option("--config", "config", multiple=True, metavar="KEY=VALUE|FILE", help="Config to set with the refresh.")
+@click.option("--resource", "resources", multiple=True, metavar="NAME=PATH",
+              help="Upload a new revision of a file resource with the refresh; repeatable.")
+@click.option("--trust", is_flag=True, help="Grant the application trust as well.")
 @click.option("--force", is_flag=True, hidden=True)
 @click.option("--force-base", is_flag=True, hidden=True)
 @click.option("--force-units", is_flag=True, hidden=True)
 @click.option("--channel", default=None, hidden=True)
 @click.option("--base", default=None, hidden=True)
-@click.option("--trust", default=None, hidden=True)
+@click.option("--storage", multiple=True, hidden=True)
 @click.option("--switch", default=None, hidden=True)
 def refresh(model: str | None, application: str, path: str | None, revision: int | None,
-            config: tuple[str, ...], force: bool, force_base: bool, force_units: bool, channel: str | None,
-            base: str | None, trust: str | None, switch: str | None) -> None:
+            config: tuple[str, ...], resources: tuple[str, ...], trust: bool, force: bool, force_base: bool,
+            force_units: bool, channel: str | None, base: str | None, storage: tuple[str, ...],
+            switch: str | None) -> None:
     """Refresh an application to a new charm: upgrade-charm, then config-changed, on every unit.
 
     \b
@@ -222,27 +255,54 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
         raise InvalidArgumentError("--path and --revision cannot be used together", usage=True)
     if switch:
         raise NotSupportedError("--switch: switching to another charm is not supported yet")
+    if channel:
+        raise InvalidArgumentError("--channel selects Charmhub charms; pyjuju refreshes local charms "
+                                   "(--path) and stored revisions (--revision)", usage=True)
+    if base:
+        raise NotSupportedError("refresh --base: changing an application's base is not supported yet")
+    if storage:
+        raise NotSupportedError("refresh --storage: changing storage directives is not supported yet")
+    blobs = _resource_files(resources)
     sess = Session(model)
     client = sess.client()
-    if path is None and revision is None:
-        cfg = client.get_config(sess.model, application)
-        shown = client.status(sess.model)["applications"].get(application, {})
-        info(f'charm "{cfg["charm"]}", revision {shown.get("charm-rev", 0)}: already up-to-date')
-        return
+    if trust:
+        client.trust(sess.model, application, True)
+    res: dict[str, Any] | None = None
     if path is not None:
         data, _ = charm_archive_bytes(Path(path).expanduser(), _progress)
         uploaded = client.upload_charm(sess.model, data)
         res = client.refresh(sess.model, application, charm_url=uploaded["url"])
-    else:
+    elif revision is not None:
         res = client.refresh(sess.model, application, revision=revision)
-    name = res["charm-url"].removeprefix("local:").rsplit("-", 1)[0]
-    if not res["changed"]:
-        info(f'charm "{name}", revision {res["revision"]}: already up-to-date')
     else:
-        info(f'Added local charm "{name}", revision {res["revision"]}, to the model')
+        cfg = client.get_config(sess.model, application)
+        shown = client.status(sess.model)["applications"].get(application, {})
+        info(f'charm "{cfg["charm"]}", revision {shown.get("charm-rev", 0)}: already up-to-date')
+    if res is not None:
+        name = res["charm-url"].removeprefix("local:").rsplit("-", 1)[0]
+        if not res["changed"]:
+            info(f'charm "{name}", revision {res["revision"]}: already up-to-date')
+        else:
+            info(f'Added local charm "{name}", revision {res["revision"]}, to the model')
+    # Resources after the charm, so that a resource the new charm declares can be attached.
+    for rname, rpath in blobs.items():
+        sha = client.upload_resource(sess.model, rpath.read_bytes())
+        attached = client.attach_resource(sess.model, application, rname, sha, rpath.name)
+        info(f'resource "{rname}" is now revision {attached["revision"]}')
     if config:
         values, strings = parse_config_args(config, application)
         client.set_config(sess.model, application, strings=strings, values=values)
+
+
+def _resource_files(items: tuple[str, ...]) -> dict[str, Path]:
+    """``NAME=PATH`` pairs whose files exist (checked before anything is sent)."""
+    out = {}
+    for name, path_text in _pairs_of(items, "--resource").items():
+        rpath = Path(path_text).expanduser()
+        if not rpath.is_file():
+            raise NotFoundError(f'resource "{name}": file "{path_text}" not found', resource=name)
+        out[name] = rpath
+    return out
 
 
 @cli.command("attach-resource")
@@ -254,10 +314,7 @@ def attach_resource(model: str | None, application: str, resource: str) -> None:
 
     Every unit runs upgrade-charm, and resource-get returns the new file.
     """
-    name, path_text = next(iter(_pairs_of((resource,), "resource").items()))
-    rpath = Path(path_text).expanduser()
-    if not rpath.is_file():
-        raise NotFoundError(f'resource "{name}": file "{path_text}" not found', resource=name)
+    ((name, rpath),) = _resource_files((resource,)).items()
     sess = Session(model)
     client = sess.client()
     sha = client.upload_resource(sess.model, rpath.read_bytes())

@@ -82,7 +82,7 @@ async def destroy_model(model: str, p: DestroyModelParams, svc: Services = Depen
     with svc.store.read() as tx:
         app_names = [a.name for a in tx.applications(m.uuid)]
     for name in app_names:
-        apps.remove_application(svc, m.uuid, name)
+        apps.remove_application(svc, m.uuid, name, force=p.force)
     return {"model-uuid": m.uuid}
 
 
@@ -144,6 +144,9 @@ async def deploy(model: str, p: DeployParams, svc: Services = Depends(services))
         constraints=p.constraints,
         storage=p.storage,
         resources=p.resources,
+        trust=p.trust,
+        base=p.base,
+        force=p.force,
     )
     return {"application": row.name, "charm-url": row.charm_url}
 
@@ -164,8 +167,9 @@ async def refresh(model: str, application: str, p: RefreshParams, svc: Services 
 
 
 @router.delete("/models/{model}/applications/{application}")
-async def remove_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
-    return {"notes": apps.remove_application(svc, model, application)}
+async def remove_application(model: str, application: str, force: bool = False,
+                             svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"notes": apps.remove_application(svc, model, application, force=force)}
 
 
 @router.post("/models/{model}/applications/{application}/units")
@@ -201,8 +205,9 @@ async def remove_relation(model: str, p: RemoveRelationParams, svc: Services = D
 
 
 @router.delete("/models/{model}/units/{application}/{number}")
-async def remove_unit(model: str, application: str, number: int, svc: Services = Depends(services)) -> dict[str, Any]:
-    return {"notes": apps.remove_units(svc, model, [f"{application}/{number}"])}
+async def remove_unit(model: str, application: str, number: int, force: bool = False,
+                      svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"notes": apps.remove_units(svc, model, [f"{application}/{number}"], force=force)}
 
 
 @router.get("/models/{model}/units/{application}/{number}")
@@ -339,7 +344,8 @@ async def add_storage(model: str, application: str, number: int, p: AddStoragePa
 @router.post("/models/{model}/machines")
 async def add_machines(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
     return {"machines": machines_svc.add_machines(svc, model, int(body.get("count", 1)),
-                                                  str(body.get("constraints", "")), body.get("target"))}
+                                                  str(body.get("constraints", "")), body.get("target"),
+                                                  base=str(body.get("base") or ""))}
 
 
 @router.get("/models/{model}/constraints")

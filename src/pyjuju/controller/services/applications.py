@@ -17,7 +17,7 @@ from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, Writ
 from .. import placement
 from . import resources as resources_svc
 from . import storage as storage_svc
-from .base import Services
+from .base import Services, check_base
 from .charms import config_schema, endpoint_names, get_charm
 from .models import resolve_model
 from .relations import add_peer_relations, kill_relations_of, leave_scope
@@ -36,8 +36,12 @@ def deploy(
     constraints: str = "",
     storage: dict[str, str] | None = None,
     resources: dict[str, dict[str, str]] | None = None,
+    trust: bool = False,
+    base: str = "",
+    force: bool = False,
 ) -> ApplicationRow:
     validate_application_name(application)
+    check_base(svc, base, force=force)
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
         if tx.application(m.uuid, application) is not None:
@@ -73,6 +77,7 @@ def deploy(
             constraints=constraints,
             created=timefmt.now_iso(),
             storage=storage_directives,
+            trust=trust,
         )
         tx.add_application(row)
         for name, blob in (resources or {}).items():
@@ -195,8 +200,10 @@ def ensure_leader(tx: WriteTx, model_uuid: str, application: str) -> None:
         tx.update_application(model_uuid, application, leader=leader)
 
 
-def remove_units(svc: Services, model_ref: str, units: list[str]) -> list[str]:
-    """Mark units dying; their agents tear them down. Returns what will be removed."""
+def remove_units(svc: Services, model_ref: str, units: list[str], *, force: bool = False) -> list[str]:
+    """Mark units dying; their agents tear them down. Returns what will be removed.
+
+    With ``force``, units stuck in a failed hook go at once (see ``force_away``)."""
     removed: list[str] = []
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
@@ -213,7 +220,27 @@ def remove_units(svc: Services, model_ref: str, units: list[str]) -> list[str]:
             rows.append(u)
         for u in rows:
             removed.extend(kill_unit(tx, m, u))
+        if force:
+            force_away(tx, m, [u.name for u in rows])
     return removed
+
+
+def force_away(tx: WriteTx, m: ModelRow, units: list[str]) -> None:
+    """Drop dying units whose hook failed, with their subordinates, without their hooks.
+
+    Such a unit cannot run stop and remove until someone resolves it; ``--force`` is the
+    user saying not to wait. Units that are healthy still leave through their hooks. The
+    machine agent stops the unit's agent when the unit disappears from its view."""
+    for name in units:
+        u = tx.unit(m.uuid, name)
+        if u is None:
+            continue
+        stuck = u.agent_status.get("current") == "error"
+        for sub in tx.units(m.uuid):
+            if sub.principal == name and (stuck or sub.agent_status.get("current") == "error"):
+                finish_unit_removal(tx, m.uuid, sub.name)
+        if stuck:
+            finish_unit_removal(tx, m.uuid, name)
 
 
 def kill_unit(tx: WriteTx, m: ModelRow, u: UnitRow) -> list[str]:
@@ -267,7 +294,7 @@ def finish_unit_removal(tx: WriteTx, model_uuid: str, unit: str) -> None:
             tx.update_machine(model_uuid, machine.id, life="dying")
 
 
-def remove_application(svc: Services, model_ref: str, application: str) -> list[str]:
+def remove_application(svc: Services, model_ref: str, application: str, *, force: bool = False) -> list[str]:
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
         app = tx.application(m.uuid, application)
@@ -280,6 +307,8 @@ def remove_application(svc: Services, model_ref: str, application: str) -> list[
             if not u.principal or app.subordinate:
                 notes.extend(kill_unit(tx, m, u))
         kill_relations_of(tx, m, application)
+        if force:
+            force_away(tx, m, [u.name for u in tx.units(m.uuid, application=application) if not u.principal])
         if not tx.units(m.uuid, application=application):
             _remove_dead_application(tx, m.uuid, application)
     return notes

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
+from ...core.errors import InvalidArgumentError
 from ...store import Store
 from ..hub import ChangeHub
 
@@ -38,6 +39,24 @@ class Services:
     @property
     def charm_dir(self) -> Path:
         return self.data_dir / "charms"
+
+
+def check_base(svc: Services, base: str, *, force: bool = False) -> None:
+    """Refuse a ``--base`` the provider's machines cannot run.
+
+    Local machines run the host's OS, so a charm asking for another base would silently
+    get something else; ``--force`` accepts that knowingly, as Juju's does for unsupported
+    bases."""
+    if not base:
+        return
+    name, sep, channel = base.partition("@")
+    if not (sep and name and channel):
+        raise InvalidArgumentError(f'invalid base "{base}": expected NAME@CHANNEL, e.g. ubuntu@22.04', base=base)
+    host = svc.host.base()
+    if (name, channel) != (host["name"], host["channel"]) and not force:
+        raise InvalidArgumentError(
+            f'base "{base}" is not available: machines of the {svc.cloud} cloud run '
+            f'{host["name"]}@{host["channel"]} (--force uses them anyway)', base=base)
 
 
 def new_token() -> str:

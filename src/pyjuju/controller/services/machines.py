@@ -8,12 +8,14 @@ from typing import Any
 from ...core.constraints import Constraints
 from ...core.errors import ApplicationNotFoundError, NotSupportedError
 from .applications import _new_machine
-from .base import Services
+from .base import Services, check_base
 from .models import resolve_model
 
 
-def add_machines(svc: Services, model_ref: str, count: int, constraints: str, target: str | None) -> list[str]:
+def add_machines(svc: Services, model_ref: str, count: int, constraints: str, target: str | None, *,
+                 base: str = "") -> list[str]:
     """New, empty machines (``created_for`` empty: they stay until removed)."""
+    check_base(svc, base)
     if target:
         raise NotSupportedError(f'add-machine "{target}": placement targets (ssh:, lxd, zones) are not supported '
                                 "by the local provider yet", target=target)

@@ -6,6 +6,7 @@ import uuid as _uuid
 from typing import Any
 
 from ...core import timefmt
+from ...core.constraints import Constraints
 from ...core.errors import AlreadyExistsError, ModelNotFoundError
 from ...core.names import validate_model_name
 from ...store import ModelRow, ReadTx, WriteTx
@@ -15,7 +16,7 @@ from .base import Services
 DEFAULT_OWNER = "admin"
 
 
-def add_model(svc: Services, name: str, config: dict[str, Any] | None = None) -> ModelRow:
+def add_model(svc: Services, name: str, config: dict[str, Any] | None = None, constraints: str = "") -> ModelRow:
     validate_model_name(name)
     user_config = {k: modelconfig.coerce(k, v) for k, v in (config or {}).items()}
     now = timefmt.now_iso()
@@ -32,6 +33,7 @@ def add_model(svc: Services, name: str, config: dict[str, Any] | None = None) ->
         next_machine_id=0,
         created=now,
         status={"current": "available", "since": now},
+        constraints=str(Constraints.parse(constraints)) if constraints else "",
     )
     with svc.store.write() as tx:
         if tx.model_by_name(DEFAULT_OWNER, name) is not None:

@@ -1,0 +1,55 @@
+"""Flags pyjuju cannot honour are refused with an error naming the flag, before anything
+is sent to a controller (these run with no controller at all)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pyjuju.cli.main import cli
+
+CHARM = str(Path(__file__).resolve().parents[2] / "charms" / "bash-hooks")
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PYJUJU_DATA", str(tmp_path / "data"))
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args))
+        return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+
+    return invoke
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["deploy", CHARM, "--channel", "edge"], 2, "--channel and --revision select Charmhub charms"),
+        (["deploy", CHARM, "--revision", "3"], 2, "is a local charm"),
+        (["deploy", CHARM, "--overlay", "o.yaml"], 2, "not supported when deploying a charm: --overlay"),
+        (["deploy", CHARM, "--attach-storage", "data/0"], 1, "--attach-storage: attaching existing storage"),
+        (["deploy", CHARM, "--bind", "db=beta"], 1, 'space "beta" not found'),
+        (["add-unit", "app", "--attach-storage", "data/0"], 1, "add-unit --attach-storage"),
+        (["remove-unit", "app", "--num-units", "2"], 2, "only supported on kubernetes models"),
+        (["add-machine", "--disks", "1G"], 1, "add-machine --disks"),
+        (["add-machine", "--series", "hirsute"], 2, 'unknown series "hirsute"'),
+        (["add-machine", "--private-key", "k"], 2, "apply to ssh: targets only"),
+        (["refresh", "app", "--channel", "edge"], 2, "--channel selects Charmhub charms"),
+        (["refresh", "app", "--base", "ubuntu@22.04"], 1, "refresh --base"),
+        (["refresh", "app", "--storage", "data=1G"], 1, "refresh --storage"),
+        (["refresh", "app", "--resource", "r=/nonexistent/file"], 1, 'resource "r": file'),
+        (["bootstrap", "local", "x", "--to", "0"], 1, "bootstrap --to"),
+        (["bootstrap", "local", "x", "--storage-pool", "name=p"], 1, "storage pools are not supported yet"),
+        (["bootstrap", "local", "x", "--metadata-source", "/tmp"], 1, "metadata-source"),
+        (["bootstrap", "local", "x", "--bootstrap-base", "ubuntu@10.04"], 1, "runs on this host"),
+        (["bootstrap", "local", "x", "--credential", "nope"], 1, 'credential "nope" not found'),
+        (["bootstrap", "local", "x", "--constraints", "bogus=1"], 1, "bogus"),
+    ],
+)
+def test_refused_flags_name_the_problem(run, args: list[str], code: int, message: str) -> None:
+    rc, out = run(*args)
+    assert rc == code, out
+    assert message in out
