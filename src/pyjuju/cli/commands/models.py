@@ -8,11 +8,18 @@ from typing import Any
 import click
 
 from ...core.duration import parse_duration
-from ...core.errors import InvalidArgumentError, ModelNotFoundError, PyjujuError
+from ...core.errors import (
+    InvalidArgumentError,
+    ModelNotFoundError,
+    NotFoundError,
+    NotSupportedError,
+    PyjujuError,
+)
 from ..app import Session, cli, emit, format_option, info, model_option
 from ..context import qualify, split_model_ref
 from ..render.models import models_tabular
 from ..render.tables import Table
+from .compat import client_credential
 from .controllers import _pairs
 
 
@@ -22,11 +29,20 @@ from .controllers import _pairs
 @click.option("-c", "--controller", default=None, help="Controller to add the model to.")
 @click.option("--config", multiple=True, metavar="KEY=VALUE|FILE", help="Model config.")
 @click.option("--no-switch", is_flag=True, help="Do not switch to the new model.")
-@click.option("--credential", default=None, hidden=True)
-@click.option("--owner", default=None, hidden=True)
+@click.option("--credential", default=None, help="A credential from `pyjuju add-credential` (local needs none).")
+@click.option("--owner", default=None, help='The model\'s owner; only "admin" so far.')
 def add_model(name: str, cloud_region: str | None, controller: str | None, config: tuple[str, ...],
               no_switch: bool, credential: str | None, owner: str | None) -> None:
     """Add a model to the controller and (unless --no-switch) make it current."""
+    cloud = (cloud_region or "local").partition("/")[0]
+    if cloud not in ("local", "localhost"):
+        raise InvalidArgumentError(f'cloud "{cloud}" not found: this controller runs on the "local" cloud')
+    if owner and owner != "admin":
+        raise NotSupportedError(f'--owner "{owner}": users other than admin are not supported yet',
+                                feature="users")
+    if credential and client_credential(cloud, credential) is None:
+        raise NotFoundError(f'credential "{credential}" not found for cloud "{cloud}" (see `pyjuju credentials`)',
+                            credential=credential)
     sess = Session()
     ctl, _ = sess.store.controller(controller)
     sess.client(ctl).add_model(name, _pairs(config))

@@ -96,12 +96,33 @@ cli.add_command(machines, "list-machines")
 @model_option
 @click.argument("units", nargs=-1, required=True)
 @format_option("yaml", ("yaml", "json"))
-@click.option("--app", is_flag=True, hidden=True)
-@click.option("--endpoint", default=None, hidden=True)
-@click.option("--related-unit", default=None, hidden=True)
+@click.option("--app", is_flag=True, help="Only application relation data.")
+@click.option("--endpoint", default=None, help="Only relations on this endpoint.")
+@click.option("--related-unit", default=None, help="Only this related unit's data.")
 def show_unit(model: str | None, units: tuple[str, ...], fmt: str, output: str | None, app: bool,
               endpoint: str | None, related_unit: str | None) -> None:
     """Show a unit's details: charm, leadership, opened ports, relation data."""
     sess = Session(model)
-    doc = {u: sess.client().show_unit(sess.model, u) for u in units}
+    doc = {u: filter_relation_info(sess.client().show_unit(sess.model, u), app=app, endpoint=endpoint,
+                                   related_unit=related_unit) for u in units}
     emit(doc, fmt, output=output)
+
+
+def filter_relation_info(info: dict[str, Any], *, app: bool = False, endpoint: str | None = None,
+                         related_unit: str | None = None) -> dict[str, Any]:
+    """``show-unit --app/--endpoint/--related-unit``: narrow the relation-info list."""
+    entries = []
+    for rel in info.get("relation-info") or []:
+        if endpoint and rel.get("endpoint") != endpoint:
+            continue
+        rel = dict(rel)
+        if app:
+            rel.pop("local-unit", None)
+            rel.pop("related-units", None)
+        elif related_unit:
+            kept = {n: v for n, v in (rel.get("related-units") or {}).items() if n == related_unit}
+            rel.pop("related-units", None)
+            if kept:
+                rel["related-units"] = kept
+        entries.append(rel)
+    return {**info, "relation-info": entries}
