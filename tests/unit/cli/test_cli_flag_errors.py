@@ -53,3 +53,33 @@ def test_refused_flags_name_the_problem(run, args: list[str], code: int, message
     rc, out = run(*args)
     assert rc == code, out
     assert message in out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["add-model", "m", "aws"], 1, 'cloud "aws" not found'),
+        (["add-model", "m", "--owner", "bob"], 1, "users other than admin are not supported yet"),
+        (["add-model", "m", "--credential", "nope"], 1, 'credential "nope" not found'),
+    ],
+)
+def test_add_model_refusals(run, args: list[str], code: int, message: str) -> None:
+    rc, out = run(*args)
+    assert rc == code, out
+    assert message in out
+
+
+def test_show_unit_filters() -> None:
+    from pyjuju.cli.commands.status import filter_relation_info
+
+    info = {"charm": "local:x-0", "relation-info": [
+        {"endpoint": "db", "application-data": {"a": "1"}, "local-unit": {"data": {}},
+         "related-units": {"db/0": {"data": {"h": "x"}}, "db/1": {"data": {}}}},
+        {"endpoint": "peers", "application-data": {}, "local-unit": {"data": {}}},
+    ]}
+    assert [r["endpoint"] for r in filter_relation_info(info, endpoint="db")["relation-info"]] == ["db"]
+    app_only = filter_relation_info(info, app=True)["relation-info"][0]
+    assert app_only == {"endpoint": "db", "application-data": {"a": "1"}}
+    one = filter_relation_info(info, related_unit="db/1")["relation-info"]
+    assert one[0]["related-units"] == {"db/1": {"data": {}}} and "related-units" not in one[1]
+    assert info["relation-info"][0]["related-units"].keys() == {"db/0", "db/1"}  # input untouched
