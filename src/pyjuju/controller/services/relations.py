@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ... import charm as charmlib
+from ...charm import endpoints as eplib
 from ...core import timefmt
 from ...core.errors import (
     AlreadyExistsError,
@@ -15,7 +17,6 @@ from ...core.errors import (
     RelationNotFoundError,
 )
 from ...store import ApplicationRow, ModelRow, ReadTx, RelationRow, ScopeRow, UnitRow, WriteTx
-from .. import endpoints as eplib
 from .base import Services
 from .models import resolve_model
 
@@ -26,14 +27,10 @@ def app_endpoints(tx: ReadTx, m: ModelRow, app: ApplicationRow) -> list[eplib.Ap
     if charm is None:
         return []
     meta = charmlib.parse_metadata(charm.metadata, file=f"{charm.url} metadata")
-    declared = {**meta.provides, **meta.requires, **meta.peers}
-    out = []
-    for name, ep in meta.endpoints().items():
-        out.append(eplib.AppEndpoint(
-            application=app.name, name=name, role=ep.role, interface=ep.interface, scope=ep.scope,
-            limit=ep.limit, implicit=name not in declared, subordinate=app.subordinate,
-        ))
-    return out
+    eps = eplib.app_endpoints(app.name, meta)
+    if meta.subordinate != app.subordinate:
+        eps = [dataclasses.replace(e, subordinate=app.subordinate) for e in eps]
+    return eps
 
 
 def add_peer_relations(tx: WriteTx, m: ModelRow, app: ApplicationRow) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pyjuju.controller import endpoints as eplib
-from pyjuju.controller.endpoints import AppEndpoint
+from pyjuju.charm import endpoints as eplib
+from pyjuju.charm.endpoints import AppEndpoint
 from pyjuju.core.errors import InvalidArgumentError
 
 

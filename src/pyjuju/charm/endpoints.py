@@ -10,8 +10,12 @@ ambiguous and the error lists the candidates.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from ..core.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from .meta import CharmMeta
 
 JUJU_INFO = "juju-info"
 
@@ -41,6 +45,20 @@ class AppEndpoint:
             "limit": self.limit,
             "implicit": self.implicit,
         }
+
+
+def app_endpoints(application: str, meta: CharmMeta) -> list[AppEndpoint]:
+    """Every endpoint of an application of this charm, the implicit ``juju-info`` included.
+
+    Shared by the controller (integrate) and the bundle planner, so that a
+    bundle's relations are matched exactly as ``integrate`` would match them.
+    """
+    declared = {**meta.provides, **meta.requires, **meta.peers}
+    return [
+        AppEndpoint(application=application, name=name, role=ep.role, interface=ep.interface, scope=ep.scope,
+                    limit=ep.limit, implicit=name not in declared, subordinate=meta.subordinate)
+        for name, ep in meta.endpoints().items()
+    ]
 
 
 def parse_spec(text: str) -> tuple[str, str | None]:
