@@ -1,0 +1,102 @@
+"""Bundle commands: ``deploy BUNDLE`` (called from deploy), ``diff-bundle`` and ``export-bundle``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import yaml
+
+from ... import bundle as bundlelib
+from ...core.errors import InvalidArgumentError
+from .. import bundles
+from ..app import Session, cli, info, model_option
+from .deploy import _progress, charm_archive_bytes
+
+
+def parse_map_machines(value: str | None) -> bool:
+    """``--map-machines=existing``: bundle machine N is model machine N where that exists."""
+    if not value:
+        return False
+    if value.split(",")[0] != "existing" or "," in value:
+        raise InvalidArgumentError(f'--map-machines "{value}": only "existing" is supported', usage=True)
+    return True
+
+
+def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, dry_run: bool,
+                  map_machines: str | None, force: bool) -> None:
+    """Plan a bundle against the model and apply the plan (or print it with --dry-run)."""
+    map_existing = parse_map_machines(map_machines)
+    overlay_paths = [Path(o).expanduser() for o in overlays]
+    sess = Session(model)
+    client = sess.client()
+    info(f'Located bundle "{bundles.bundle_file(path)}"')
+    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress))
+    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
+    if dry_run:
+        click.echo(plan.render(), nl=False)
+        return
+    if not plan.changes:
+        info("No changes to apply.")
+        return
+    bundles.check_constraints(client, sess.model, plan)
+    info("Executing changes:")
+    bundles.apply(client, sess.model, prepared, plan, force=force, progress=info)
+    info("Deploy of bundle completed.")
+
+
+@cli.command("diff-bundle")
+@model_option
+@click.argument("bundle_path")
+@click.option("--overlay", "overlays", multiple=True, metavar="FILE", help="An overlay to apply first; repeatable.")
+@click.option("--map-machines", default=None, metavar="existing",
+              help="Treat bundle machine N as the model's machine N where it exists.")
+@click.option("--annotations", is_flag=True, hidden=True)
+def diff_bundle(model: str | None, bundle_path: str, overlays: tuple[str, ...], map_machines: str | None,
+                annotations: bool) -> None:
+    """Show how the model differs from a bundle (YAML; `{}` when they match).
+
+    \b
+    `missing: model` marks what only the bundle has, `missing: bundle` what only
+    the model has; changed values show both sides.
+      pyjuju diff-bundle ./bundle.yaml
+      pyjuju diff-bundle ./bundle.yaml --overlay ./prod.yaml
+    """
+    map_existing = parse_map_machines(map_machines)
+    sess = Session(model)
+    client = sess.client()
+    prepared = bundles.prepare(client, sess.model, Path(bundle_path).expanduser(),
+                               [Path(o).expanduser() for o in overlays],
+                               lambda p: charm_archive_bytes(p, _progress))
+    doc = bundlelib.diff_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
+    click.echo(yaml.safe_dump(doc, sort_keys=False, default_flow_style=False) if doc else "{}\n", nl=False)
+
+
+@cli.command("export-bundle")
+@model_option
+@click.option("--filename", default=None, metavar="FILE",
+              help="Write the bundle here, with the charm archives (and resources) saved beside it.")
+@click.option("--include-charm-defaults", is_flag=True, help="Also list options left at their charm defaults.")
+@click.option("--include-series", is_flag=True, hidden=True)
+def export_bundle(model: str | None, filename: str | None, include_charm_defaults: bool,
+                  include_series: bool) -> None:
+    """Export the model as a bundle that deploys back into the same topology.
+
+    \b
+    Printed to stdout, local charms are named by their model URL (local:NAME-REV),
+    which deploys only into this model. With --filename the charm archives are
+    written to charms/ next to the file and referenced by relative path, so the
+    bundle deploys anywhere:
+      pyjuju export-bundle --filename backup/bundle.yaml
+      pyjuju deploy ./backup/bundle.yaml -m other-model
+    """
+    sess = Session(model)
+    target = Path(filename).expanduser() if filename else None
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    text = bundles.export(sess.client(), sess.model, target, include_defaults=include_charm_defaults)
+    if target is None:
+        click.echo(text, nl=False)
+    else:
+        target.write_text(text)
+        info(f"Bundle successfully exported to {target}")

@@ -1,0 +1,109 @@
+"""Planning: fresh models, redeploys that change nothing, edits that change only the difference."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from bundle_helpers import FIVE_APPS, checked, simulate, write
+
+from pyjuju import bundle as bundlelib
+
+EMPTY = bundlelib.ModelSnapshot(name="m")
+
+
+def kinds(plan: bundlelib.Plan) -> list[str]:
+    return [c.kind for c in plan.changes]
+
+
+def test_fresh_model_plan_is_ordered_and_colocates(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    plan = bundlelib.plan_bundle(EMPTY, cb)
+    k = kinds(plan)
+    assert k.count("upload-charm") == 5 and k.count("deploy") == 5
+    assert k.index("add-machine") > max(i for i, x in enumerate(k) if x == "upload-charm")
+    assert max(i for i, x in enumerate(k) if x == "deploy") < k.index("add-unit")
+    assert k[-1] == "expose" and k.count("add-relation") == 2
+    units = {c.description.split()[2]: c.args["to"] for c in plan.changes if c.kind == "add-unit"}
+    assert units["requirer/0"] == units["provider/0"]  # to: provider/0
+    assert units["peer/0"] == units["peer/1"] == units["provider/1"]  # bundle machine "1", repeated
+    assert len({units["hooks/0"], units["requirer/1"], units["provider/0"], units["provider/1"]}) == 4
+    machines = [c for c in plan.changes if c.kind == "add-machine"]
+    assert [m.args["constraints"] for m in machines[:2]] == ["", "mem=256M"]
+    assert "sub/0" not in units  # subordinates get units from relations
+    rendered = plan.render()
+    assert rendered.startswith("Changes to deploy bundle:\n- upload charm ./charms/bash-hooks\n")
+    assert "- add unit requirer/0 to new machine 0\n" in rendered
+    assert "- add relation sub:host - requirer:juju-info\n" in rendered
+
+
+def test_redeploy_plans_nothing(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    model = simulate(EMPTY, cb, bundlelib.plan_bundle(EMPTY, cb))
+    again = bundlelib.plan_bundle(model, cb)
+    assert again.changes == ()
+    assert again.render() == "No changes to apply.\n"
+
+
+def test_edited_bundle_plans_only_the_difference(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    model = simulate(EMPTY, cb, bundlelib.plan_bundle(EMPTY, cb))
+    edited = (FIVE_APPS.replace("greeting: hi", "greeting: hello")
+              .replace("  peer:\n    charm: ./charms/bash-peer\n    num_units: 2", "  peer:\n    charm: ./charms/bash-peer\n    num_units: 3")
+              .replace("  hooks:\n    charm: ./charms/bash-hooks\n", "  hooks:\n    charm: ./charms/bash-hooks\n    constraints: cores=1\n")
+              + "- [sub, peer]\n")
+    plan = bundlelib.plan_bundle(model, checked(write(workdir, "edited.yaml", edited)))
+    assert kinds(plan) == ["add-unit", "set-options", "set-constraints", "add-relation"]
+    unit = plan.changes[0]
+    assert unit.description == "add unit peer/2 to existing machine " + model.applications["peer"].units[0].machine
+    assert plan.changes[1].args == {"application": "hooks", "options": {"greeting": "hello"}}
+    assert plan.changes[3].args["endpoints"] == ["sub:host", "peer:juju-info"]
+
+
+def test_a_changed_charm_is_upgraded(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    model = simulate(EMPTY, cb, bundlelib.plan_bundle(EMPTY, cb))
+    hooks = model.applications["hooks"]
+    model = dataclasses.replace(model, applications={**model.applications,
+                                                     "hooks": dataclasses.replace(hooks, charm_sha256="0" * 64)})
+    plan = bundlelib.plan_bundle(model, cb)
+    assert kinds(plan) == ["upload-charm", "refresh"]
+    assert plan.changes[1].description == "upgrade hooks from local charm ./charms/bash-hooks"
+
+
+def test_map_machines_existing_uses_model_machines(workdir: Path) -> None:
+    text = "machines:\n  '3': {}\napplications:\n  hooks:\n    charm: ./charms/bash-hooks\n    num_units: 1\n" \
+           "    to: ['3']\n"
+    cb = checked(write(workdir, "b.yaml", text))
+    model = bundlelib.ModelSnapshot(machines={"3": bundlelib.MachineState(id="3")})
+    assert "add-machine" in kinds(bundlelib.plan_bundle(model, cb))
+    plan = bundlelib.plan_bundle(model, cb, map_existing=True)
+    assert kinds(plan) == ["upload-charm", "deploy", "add-unit"]
+    assert plan.changes[-1].args["to"] == "3"
+
+
+def test_circular_colocation_is_refused(workdir: Path) -> None:
+    text = ("applications:\n  a:\n    charm: ./charms/bash-hooks\n    num_units: 1\n    to: [b/0]\n"
+            "  b:\n    charm: ./charms/bash-peer\n    num_units: 1\n    to: [a/0]\n")
+    with pytest.raises(bundlelib.BundleError, match="circular"):
+        bundlelib.plan_bundle(EMPTY, checked(write(workdir, "b.yaml", text)))
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (lambda t: t.replace("count: 3", "count: lots"), ['application "hooks"', 'key "options"', '"count"']),
+    (lambda t: t.replace("count: 3", "colour: red"), ['application "hooks"', '"colour"']),
+    (lambda t: t.replace("[requirer:data, provider:data]", "[requirer:data, provider:nope]"),
+     ['relation "requirer:data provider:nope"', '"nope"']),
+    (lambda t: t.replace("[requirer:data, provider:data]", "[requirer:data, peer]"), ["no relations found"]),
+    (lambda t: t.replace("  sub:\n    charm: ./charms/bash-sub\n", "  sub:\n    charm: ./charms/bash-sub\n"
+                                                                    "    num_units: 1\n"),
+     ['application "sub"', "subordinate"]),
+    (lambda t: t.replace("    expose: true\n", "    storage: {data: 1G}\n"), ['application "hooks"', '"data"']),
+    (lambda t: t + "- [requirer, provider]\n", ["listed twice"]),
+])
+def test_bundles_the_charms_refuse(workdir: Path, edit, words: list[str]) -> None:
+    with pytest.raises(bundlelib.BundleError) as e:
+        checked(write(workdir, "bundle.yaml", edit(FIVE_APPS)))
+    for word in words:
+        assert word in e.value.message
