@@ -1,7 +1,9 @@
 """Constraints: ``mem=4G cores=2 tags=a,b`` (spec/cli-and-outputs.md §1.3).
 
 Parsed once into a typed value; sizes are MiB, rounded up; naming a key twice
-is an error, as in Juju.
+is an error, as in Juju. An empty value (``mem=``) leaves the key unset, which is
+how ``set-constraints``/``set-model-constraints`` reset a key: both replace the
+whole set, as Juju's do.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Constraints:
     def parse(cls, *texts: str) -> Constraints:
         """Parse one or more ``key=value ...`` strings (joined by spaces, as Juju joins flags)."""
         out: dict[str, Any] = {}
+        seen: set[str] = set()
         for item in " ".join(t for t in texts if t).split():
             key, sep, raw = item.partition("=")
             if not sep:
@@ -40,10 +43,19 @@ class Constraints:
                 key = "cores"
             if key not in KEYS:
                 raise InvalidArgumentError(f'unknown constraint "{key}"', constraint=key)
-            if key in out:
+            if key in seen:
                 raise InvalidArgumentError(f'bad "{key}" constraint: already set', constraint=key)
-            out[key] = _value(key, raw)
+            seen.add(key)
+            if raw:
+                out[key] = _value(key, raw)
         return cls(tuple(out.items()))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.as_dict().get(key, default)
+
+    def item_text(self, key: str) -> str:
+        """One ``key=value`` as the user would write it (for error messages)."""
+        return str(Constraints(((key, self.as_dict()[key]),)))
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.values)

@@ -27,6 +27,7 @@ server puts it in error bodies and the client re-raises the matching class from
     ├── ConflictError                   conflict
     ├── NotSupportedError               not-supported
     ├── ProviderError                   provider-error
+    │   └── ConstraintsNotMetError      constraints-not-met
     ├── StoreError                      store-error
     └── ConnectionFailedError           connection-failed
 
@@ -175,6 +176,17 @@ class NotSupportedError(PyjujuError):
 @register
 class ProviderError(PyjujuError):
     code = "provider-error"
+
+
+@register
+class ConstraintsNotMetError(ProviderError):
+    """The provider cannot make a machine that meets the constraints.
+
+    Raised synchronously (at deploy, add-unit and add-machine time, before anything
+    is stored) so a user learns at once instead of finding a machine stuck in
+    provisioning error; ``details["constraints"]`` lists the keys that failed."""
+
+    code = "constraints-not-met"
 
 
 @register

@@ -5,6 +5,6 @@ Providers know nothing of charms, the store or the API: they receive an
 configuration to hand it) and return :class:`~.base.Instance` values.
 """
 
-from .base import Instance, InstanceSpec, Provider
+from .base import IngressRule, Instance, InstanceSpec, Provider
 
-__all__ = ["Instance", "InstanceSpec", "Provider"]
+__all__ = ["IngressRule", "Instance", "InstanceSpec", "Provider"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Protocol
 
+from ..core.constraints import Constraints
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceSpec:
@@ -23,6 +25,34 @@ class Instance:
     instance_id: str
     hostname: str
     addresses: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class IngressRule:
+    """Let traffic to ``from_port``-``to_port``/``protocol`` in from ``source_cidrs``.
+
+    What the firewaller hands a provider for one machine: the whole set, so a
+    provider can replace its rules without diffing (ICMP has ports 0-0)."""
+
+    protocol: str
+    from_port: int = 0
+    to_port: int = 0
+    source_cidrs: tuple[str, ...] = ()
+
+    @property
+    def port_range(self) -> str:
+        if self.protocol == "icmp":
+            return "icmp"
+        if self.from_port == self.to_port:
+            return f"{self.from_port}/{self.protocol}"
+        return f"{self.from_port}-{self.to_port}/{self.protocol}"
+
+    def __str__(self) -> str:
+        return f"{self.port_range} from {','.join(self.source_cidrs)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"port-range": self.port_range, "protocol": self.protocol, "from-port": self.from_port,
+                "to-port": self.to_port, "source-cidrs": list(self.source_cidrs)}
 
 
 class Provider(Protocol):
@@ -59,3 +89,21 @@ class Provider(Protocol):
     def base(self) -> dict[str, str]: ...
 
     def hardware(self) -> str: ...
+
+    def check_constraints(self, cons: Constraints) -> None:
+        """Refuse constraints no new machine of this provider can meet.
+
+        Raises :class:`~pyjuju.core.errors.ConstraintsNotMetError` naming each unmet
+        constraint and why. Called before anything is stored, so it must not block
+        for long or change anything."""
+        ...
+
+    def network_cidrs(self) -> tuple[str, ...]:
+        """The subnets machines are on: what the ``alpha`` space means to a firewall."""
+        ...
+
+    def set_ingress_rules(self, instance_id: str, rules: tuple[IngressRule, ...]) -> None:
+        """Replace the machine's ingress rules (empty: nothing may come in from outside).
+
+        Idempotent; an unknown instance is ignored (it may have just been stopped)."""
+        ...

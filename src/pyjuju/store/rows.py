@@ -74,6 +74,7 @@ class ApplicationRow:
     created: str
     storage: dict[str, Any] = dataclasses.field(default_factory=dict)
     trust: bool = False
+    exposed_endpoints: dict[str, dict[str, list[str]]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,6 +2,10 @@
 
 Entity attributes that are only ever read and written whole (config maps,
 status objects, port lists) are JSON columns: JSON, not YAML, on every hot path.
+
+A column added to an existing table needs a ``server_default`` (or must be
+nullable): opening an older database adds it with that default (see
+``Store._add_missing_columns``).
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ applications = sa.Table(
     sa.Column("created", sa.String, nullable=False),
     sa.Column("storage", sa.JSON, nullable=False, server_default="{}"),  # name -> directive
     sa.Column("trust", sa.Boolean, nullable=False, server_default="0"),
+    # endpoint ("" = all) -> {"expose-to-cidrs": [...], "expose-to-spaces": [...]}; exposed iff non-empty
+    sa.Column("exposed_endpoints", sa.JSON, nullable=False, server_default="{}"),
 )
 
 units = sa.Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import platform
 import shutil
@@ -11,26 +12,33 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ...core import process
+from ...core.constraints import Constraints
 from ...core.errors import ProviderError
-from ..base import Instance, InstanceSpec
-from . import netns
+from ..base import IngressRule, Instance, InstanceSpec
+from . import hostcheck, netns
+
+log = logging.getLogger(__name__)
 
 
 class LocalProvider:
     """Machines live under ``<root>/machines/<instance-id>``; state in ``provider.json``.
 
     ``network`` is ``auto`` (namespaces when root, else loopback), ``netns`` or
-    ``loopback``.
+    ``loopback``. ``host_facts`` reads what constraints are checked against (this
+    host's, by default; tests describe other hosts).
     """
 
     name = "local"
 
-    def __init__(self, root: Path, controller_uuid: str, network: str = "auto") -> None:
+    def __init__(self, root: Path, controller_uuid: str, network: str = "auto",
+                 host_facts: Callable[[], hostcheck.HostFacts] | None = None) -> None:
         self.root = Path(root)
+        self._host_facts = host_facts or (lambda: hostcheck.read_host_facts(self.root))
         self.short = controller_uuid.replace("-", "")[:6]
         if network == "auto":
             network = "netns" if netns.available() else "loopback"
@@ -217,9 +225,44 @@ class LocalProvider:
         return {"name": info.get("ID", "linux"), "channel": info.get("VERSION_ID", "")}
 
     def hardware(self) -> str:
-        arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
-        return f"arch={arch} cores={os.cpu_count() or 1} mem={mem}M virt-type=container"
+        facts = self._host_facts()
+        return f"arch={facts.arch} cores={facts.cores} mem={facts.mem_mib}M virt-type={hostcheck.VIRT_TYPE}"
+
+    def check_constraints(self, cons: Constraints) -> None:
+        hostcheck.check(cons, self._host_facts())
+
+    def network_cidrs(self) -> tuple[str, ...]:
+        return (str(self._subnet()),) if self.network == "netns" and self._state.get("subnet") else ("127.0.0.0/8",)
+
+    # -- firewall ----------------------------------------------------------------
+    def set_ingress_rules(self, instance_id: str, rules: tuple[IngressRule, ...]) -> None:
+        """Record the rules in ``firewall.json`` in the machine's directory.
+
+        Not enforced: a local machine shares the host's (or its namespace's) network
+        stack and anything may reach it; the record lets users and tests see what a
+        provider that enforces (LXD, clouds) would open."""
+        entry = self._state["instances"].get(instance_id)
+        if entry is None or entry.get("stopping"):
+            return
+        path = Path(entry["dir"]) / "firewall.json"
+        doc = {"instance-id": instance_id, "ingress": [r.to_dict() for r in sorted(rules)]}
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(doc, indent=1))
+            os.replace(tmp, path)
+        except FileNotFoundError:  # the machine directory went away under us
+            return
+        log.info("firewall %s: %s", instance_id, "; ".join(map(str, sorted(rules))) or "no ingress")
+
+    def ingress_rules(self, instance_id: str) -> list[dict[str, Any]]:
+        """What :meth:`set_ingress_rules` last recorded for a machine."""
+        entry = self._state["instances"].get(instance_id)
+        if entry is None:
+            return []
+        try:
+            return list(json.loads((Path(entry["dir"]) / "firewall.json").read_text())["ingress"])
+        except FileNotFoundError:
+            return []
 
 
 def free_port(host: str = "127.0.0.1") -> int:
