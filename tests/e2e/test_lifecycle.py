@@ -97,7 +97,7 @@ def test_deploy_to_existing_machine_and_show_unit(juju: Juju, tmp_path: Path) ->
     machines = json.loads(juju.cli("machines", "--format", "json").stdout)
     assert machines["machines"][machine]["juju-status"]["current"] == "started"
     res = juju.cli("add-unit", "first", "--to", "99", check=False)
-    assert res.returncode != 0 and 'machine "99" not found' in res.stderr
+    assert res.returncode != 0 and 'machine 99 not found' in res.stderr
     # Removing a unit that shares a machine keeps the machine.
     juju.cli("remove-unit", "first/1")
     juju.wait(lambda s: "first/1" not in s["applications"]["first"]["units"], what="first/1 removed")

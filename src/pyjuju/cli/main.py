@@ -9,6 +9,7 @@ from .commands import (  # noqa: F401
     controllers,
     deploy,
     logs,
+    machines,
     models,
     operations,
     relations,

@@ -13,16 +13,20 @@ from ..wire import (
     AddModelParams,
     AddUnitsParams,
     ConfigParams,
+    ConstraintsParams,
     DeployParams,
     DestroyModelParams,
     ExecParams,
+    ExposeParams,
     IntegrateParams,
     ModelConfigParams,
     RefreshParams,
+    RemoveMachinesParams,
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
     SecretGrantParams,
+    UnexposeParams,
     UserSecretParams,
 )
 from ._errors import connection_failed, raise_for
@@ -198,6 +202,38 @@ class Client:
                      base: str = "") -> list[str]:
         body = {"count": count, "constraints": constraints, "target": target, "base": base}
         return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
+
+    def remove_machines(self, model: str, machines: list[str], *, force: bool = False,
+                        dry_run: bool = False) -> list[str]:
+        """Remove machines (all or none); returns notes ("will remove machine 1", ...)."""
+        body = RemoveMachinesParams(machines=machines, force=force, dry_run=dry_run).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/machines/remove", body=body)["notes"]
+
+    def check_constraints(self, model: str, constraints: str) -> dict[str, Any]:
+        """Read-only: the effective constraints (model's overridden by ``constraints``) of a new
+        machine, or ``ConstraintsNotMetError`` naming what the provider cannot meet."""
+        body = ConstraintsParams(constraints=constraints).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/constraints/check", body=body)["constraints"]
+
+    def application_constraints(self, model: str, application: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/models/{self._m(model)}/applications/{application}/constraints")
+
+    def set_application_constraints(self, model: str, application: str, constraints: str) -> None:
+        """Replace the application's constraints (``key=`` leaves a key unset)."""
+        self._call("PUT", f"/api/models/{self._m(model)}/applications/{application}/constraints",
+                   body=ConstraintsParams(constraints=constraints).model_dump())
+
+    def expose(self, model: str, application: str, *, endpoints: list[str] | None = None,
+               cidrs: list[str] | None = None, spaces: list[str] | None = None) -> dict[str, Any]:
+        """Returns the application's ``exposed-endpoints`` afterwards."""
+        body = ExposeParams(endpoints=endpoints or [], cidrs=cidrs or [], spaces=spaces or []).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/expose",
+                          body=body)["exposed-endpoints"]
+
+    def unexpose(self, model: str, application: str, *, endpoints: list[str] | None = None) -> dict[str, Any]:
+        body = UnexposeParams(endpoints=endpoints or []).model_dump()
+        return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/unexpose",
+                          body=body)["exposed-endpoints"]
 
     def model_constraints(self, model: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}/constraints")

@@ -25,6 +25,7 @@ from ..controller.hub import ChangeHub
 from ..controller.services import models as model_svc
 from ..controller.services.base import Services
 from ..controller.workers.cleanup import Cleanup
+from ..controller.workers.firewaller import Firewaller
 from ..controller.workers.provisioner import Provisioner
 from ..core import timefmt
 from ..providers.local import LocalProvider
@@ -86,6 +87,7 @@ async def serve(data_dir: Path) -> None:
         tmp.write_text(json.dumps(cfg, indent=1))
         os.replace(tmp, data_dir / "controller.json")
     provisioner = Provisioner(svc, provider, port)
+    firewaller = Firewaller(svc, provider, provisioner.provider_lock)
     cleanup = Cleanup(svc)
     server: uvicorn.Server | None = None
     workers: list[asyncio.Task[None]] = []
@@ -111,6 +113,7 @@ async def serve(data_dir: Path) -> None:
         loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
 
     workers.append(asyncio.create_task(provisioner.run()))
+    workers.append(asyncio.create_task(firewaller.run()))
     workers.append(asyncio.create_task(cleanup.run()))
     api = {
         "port": port,

@@ -19,9 +19,11 @@ __all__ = [
     "AgentLogRecord",
     "AgentStatusParams",
     "ConfigParams",
+    "ConstraintsParams",
     "DeployParams",
     "DestroyModelParams",
     "ExecParams",
+    "ExposeParams",
     "HookCommitParams",
     "IntegrateParams",
     "LeaderSettingsParams",
@@ -29,12 +31,14 @@ __all__ = [
     "ModelConfigParams",
     "PortChange",
     "RefreshParams",
+    "RemoveMachinesParams",
     "RemoveRelationParams",
     "ResolvedParams",
     "SecretGrantParams",
     "UserSecretParams",
     "RunActionParams",
     "StatusValue",
+    "UnexposeParams",
     "UnitDeadParams",
     "WatchMessage",
 ]
@@ -124,6 +128,34 @@ class ExecParams(_Body):
     machines: list[str] = Field(default_factory=list)
     applications: list[str] = Field(default_factory=list)
     all: bool = False
+
+
+class RemoveMachinesParams(_Body):
+    """``remove-machine``: every id is checked before any machine is touched."""
+
+    machines: list[str] = Field(min_length=1)
+    force: bool = Field(default=False, description="Remove the units on the machines too, without their hooks.")
+    dry_run: bool = Field(default=False, description="Only say what would be removed.")
+
+
+class ConstraintsParams(_Body):
+    """``key=value ...`` constraints text (``key=`` leaves a key unset)."""
+
+    constraints: str = ""
+
+
+class ExposeParams(_Body):
+    """``expose``: no endpoints means all of them; no CIDRs or spaces means everywhere."""
+
+    endpoints: list[str] = Field(default_factory=list)
+    cidrs: list[str] = Field(default_factory=list)
+    spaces: list[str] = Field(default_factory=list)
+
+
+class UnexposeParams(_Body):
+    """``unexpose``: no endpoints means all of them."""
+
+    endpoints: list[str] = Field(default_factory=list)
 
 
 class RefreshParams(_Body):

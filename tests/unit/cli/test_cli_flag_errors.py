@@ -47,6 +47,14 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         (["bootstrap", "local", "x", "--bootstrap-base", "ubuntu@10.04"], 1, "runs on this host"),
         (["bootstrap", "local", "x", "--credential", "nope"], 1, 'credential "nope" not found'),
         (["bootstrap", "local", "x", "--constraints", "bogus=1"], 1, "bogus"),
+        (["remove-machine", "0", "--keep-instance"], 1, "remove-machine --keep-instance"),
+        (["remove-machine", "zero"], 2, 'invalid machine id "zero"'),
+        (["remove-machine"], 2, "Missing argument"),
+        (["add-unit", "app", "--to", "0,x y"], 1, 'invalid placement directive "x y"'),
+        (["set-constraints", "app", "bogus=1"], 1, 'unknown constraint "bogus"'),
+        (["set-constraints", "app", "cores=many"], 1, 'bad "cores" constraint'),
+        (["add-machine", "--constraints", "mem=lots"], 1, 'bad "mem" constraint'),
+        (["add-machine", "-n", "0"], 2, "-n must be a positive number"),
     ],
 )
 def test_refused_flags_name_the_problem(run, args: list[str], code: int, message: str) -> None:
@@ -83,3 +91,10 @@ def test_show_unit_filters() -> None:
     one = filter_relation_info(info, related_unit="db/1")["relation-info"]
     assert one[0]["related-units"] == {"db/1": {"data": {}}} and "related-units" not in one[1]
     assert info["relation-info"][0]["related-units"].keys() == {"db/0", "db/1"}  # input untouched
+
+
+@pytest.mark.parametrize("command", ["remove-machine", "set-constraints", "constraints", "expose", "unexpose",
+                                     "add-unit", "add-machine"])
+def test_new_commands_have_examples(run, command: str) -> None:
+    rc, out = run(command, "--help")
+    assert rc == 0 and "pyjuju " + command in out.replace("\n", " ")

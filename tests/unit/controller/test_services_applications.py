@@ -213,7 +213,9 @@ def test_unit_numbers_are_never_reused(svc, model, charm_url) -> None:
         (["lxd"], NotSupportedError),
         (["0/lxd/1"], NotSupportedError),
         (["kvm:0"], NotSupportedError),
-        (["zone=a"], InvalidArgumentError),
+        (["zone=a"], NotSupportedError),
+        (["app"], InvalidArgumentError),  # bare application: bundles only
+        (["app/9"], UnitNotFoundError),
         (["0", "0"], InvalidArgumentError),  # more directives than units
     ],
 )
@@ -470,7 +472,7 @@ def test_show_application(svc, model, charm_bytes) -> None:
     assert doc["charm"] == "mini" and doc["base"] == "debian@12"
     assert doc["principal"] is True and doc["exposed"] is False
     assert doc["endpoint-bindings"] == {"": "alpha", "web": "alpha"}
-    assert doc["constraints"] == "mem=1G"
+    assert doc["constraints"] == {"mem": 1024}
     assert machines(svc, model)["0"].constraints == "mem=1G"
 
 

@@ -8,6 +8,7 @@ import click
 
 from ...core.errors import InvalidArgumentError, NotSupportedError
 from ...core.names import is_valid_unit_name
+from ...core.placement import split_directives
 from ..app import Session, cli, emit, format_option, info, model_option
 from .deploy import parse_config_args
 
@@ -77,14 +78,23 @@ def _plain(value: Any) -> str:
 @click.option("--attach-storage", multiple=True, hidden=True)
 def add_unit(model: str | None, application: str, num_units: int, to: str | None,
              attach_storage: tuple[str, ...]) -> None:
-    """Add units to an application (each on a new machine unless --to says otherwise)."""
+    """Add units to an application (each on a new machine unless --to says otherwise).
+
+    \b
+    --to takes one directive per unit, comma-separated; units without one get new
+    machines:
+      pyjuju add-unit web --to 3              # on machine 3
+      pyjuju add-unit web -n 3 --to 2,new     # machine 2, then two new machines
+      pyjuju add-unit web --to db/0           # on the machine of unit db/0
+    New machines get the model's constraints overridden by the application's.
+    """
     if attach_storage:
         raise NotSupportedError("add-unit --attach-storage: attaching existing storage is not supported yet "
                                 "(a unit's storage is removed with the unit)", feature="attach-storage")
     if num_units < 1:
         raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
+    placement = split_directives(to)
     sess = Session(model)
-    placement = [d for d in (to or "").split(",") if d.strip()]
     sess.client().add_units(sess.model, application, num_units, placement)
 
 

@@ -61,8 +61,9 @@ SERIES = {"focal": "ubuntu@20.04", "jammy": "ubuntu@22.04", "noble": "ubuntu@24.
 @cli.command("add-machine")
 @model_option
 @click.argument("target", required=False)
-@click.option("-n", "count", type=int, default=1, show_default=True)
-@click.option("--constraints", multiple=True, metavar="KEY=VALUE")
+@click.option("-n", "count", type=int, default=1, show_default=True, help="How many machines.")
+@click.option("--constraints", multiple=True, metavar="KEY=VALUE",
+              help="Over the model's constraints; refused if the provider cannot meet them.")
 @click.option("--base", default=None, metavar="NAME@CHANNEL", help="Base the machines must run.")
 @click.option("--series", default=None, hidden=True)
 @click.option("--disks", multiple=True, hidden=True)
@@ -71,7 +72,16 @@ SERIES = {"focal": "ubuntu@20.04", "jammy": "ubuntu@22.04", "noble": "ubuntu@24.
 def add_machine(model: str | None, target: str | None, count: int, constraints: tuple[str, ...],
                 base: str | None, series: str | None, disks: tuple[str, ...], private_key: str | None,
                 public_key: str | None) -> None:
-    """Add empty machines to the model (they stay until removed)."""
+    """Add empty machines to the model (they stay until removed with remove-machine).
+
+    \b
+    Examples:
+      pyjuju add-machine
+      pyjuju add-machine -n 3 --constraints cores=2 --constraints mem=2G
+    Place units on them with `deploy --to N` or `add-unit --to N`. Local
+    machines run this host's OS; containers (lxd, lxd:N), zones and ssh:
+    targets are not supported by the local provider.
+    """
     if count < 1:
         raise InvalidArgumentError("-n must be a positive number", usage=True)
     if series:

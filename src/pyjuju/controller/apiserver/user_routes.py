@@ -16,20 +16,25 @@ from ...wire import (
     AddUnitsParams,
     AttachResourceParams,
     ConfigParams,
+    ConstraintsParams,
     DeployParams,
     DestroyModelParams,
     ExecParams,
+    ExposeParams,
     IntegrateParams,
     ModelConfigParams,
     RefreshParams,
+    RemoveMachinesParams,
     RemoveRelationParams,
     ResolvedParams,
     RunActionParams,
     SecretGrantParams,
+    UnexposeParams,
     UserSecretParams,
 )
 from ..services import applications as apps
 from ..services import charms, models, operations, relations, usersecrets
+from ..services import expose as expose_svc
 from ..services import machines as machines_svc
 from ..services import resources as resources_svc
 from ..services import storage as storage_svc
@@ -235,6 +240,42 @@ async def machines(model: str, svc: Services = Depends(services)) -> dict[str, A
         m = models.resolve_model(tx, model)
         return {"model": m.name, "machines": {mm.id: machine_doc(mm) for mm in tx.machines(m.uuid)}}
 
+
+@router.post("/models/{model}/machines/remove")
+async def remove_machines(model: str, p: RemoveMachinesParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    return {"notes": machines_svc.remove_machines(svc, model, p.machines, force=p.force, dry_run=p.dry_run)}
+
+
+@router.post("/models/{model}/applications/{application}/expose")
+async def expose(model: str, application: str, p: ExposeParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    done = expose_svc.expose(svc, model, application, endpoints=p.endpoints, cidrs=p.cidrs, spaces=p.spaces)
+    return {"exposed-endpoints": expose_svc.exposed_endpoints_doc(done)}
+
+
+@router.post("/models/{model}/applications/{application}/unexpose")
+async def unexpose(model: str, application: str, p: UnexposeParams,
+                   svc: Services = Depends(services)) -> dict[str, Any]:
+    done = expose_svc.unexpose(svc, model, application, endpoints=p.endpoints)
+    return {"exposed-endpoints": expose_svc.exposed_endpoints_doc(done)}
+
+
+@router.get("/models/{model}/applications/{application}/constraints")
+async def get_application_constraints(model: str, application: str,
+                                      svc: Services = Depends(services)) -> dict[str, Any]:
+    return machines_svc.application_constraints(svc, model, application)
+
+
+@router.put("/models/{model}/applications/{application}/constraints")
+async def put_application_constraints(model: str, application: str, p: ConstraintsParams,
+                                      svc: Services = Depends(services)) -> dict[str, Any]:
+    machines_svc.set_application_constraints(svc, model, application, p.constraints)
+    return {}
+
+
+@router.post("/models/{model}/constraints/check")
+async def check_constraints(model: str, p: ConstraintsParams, svc: Services = Depends(services)) -> dict[str, Any]:
+    """Read-only: would a new machine with these constraints (over the model's) be possible?"""
+    return {"constraints": machines_svc.check_constraints(svc, model, p.constraints)}
 
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
+from ...core.constraints import Constraints
 from ...core.errors import (
     AlreadyExistsError,
     ApplicationNotFoundError,
@@ -13,12 +14,14 @@ from ...core.errors import (
     UnitNotFoundError,
 )
 from ...core.names import UnitName, validate_application_name
-from ...store import ApplicationRow, MachineRow, ModelRow, ReadTx, UnitRow, WriteTx
+from ...store import ApplicationRow, ModelRow, ReadTx, UnitRow, WriteTx
 from .. import placement
 from . import resources as resources_svc
 from . import storage as storage_svc
 from .base import Services, check_base
 from .charms import config_schema, endpoint_names, get_charm
+from .expose import exposed_endpoints_doc
+from .hosts import check_new_machine, effective_constraints, new_machine
 from .models import resolve_model
 from .relations import add_peer_relations, kill_relations_of, leave_scope
 
@@ -42,6 +45,7 @@ def deploy(
 ) -> ApplicationRow:
     validate_application_name(application)
     check_base(svc, base, force=force)
+    constraints = str(Constraints.parse(constraints))
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
         if tx.application(m.uuid, application) is not None:
@@ -108,7 +112,12 @@ def _add_units(
             raise InvalidArgumentError("placement given for zero units")
         return []
     snapshot = [placement.MachineSnapshot(id=mm.id, alive=mm.life == "alive") for mm in tx.machines(m.uuid)]
-    plan = placement.plan_units(snapshot, count, directives)
+    unit_snapshot = [placement.UnitSnapshot(name=u.name, machine_id=u.machine_id, alive=u.life == "alive")
+                     for u in tx.units(m.uuid)]
+    plan = placement.plan_units(snapshot, count, directives, unit_snapshot)
+    cons = effective_constraints(m, app.constraints)
+    if plan.new_machines:
+        check_new_machine(svc, cons)
     names: list[str] = []
     next_machine = m.next_machine_id
     next_unit = app.next_unit
@@ -118,7 +127,7 @@ def _add_units(
         if target is None:
             target = str(next_machine)
             next_machine += 1
-            tx.add_machine(_new_machine(svc, m, target, created_for=unit, constraints=app.constraints))
+            tx.add_machine(new_machine(svc, m, target, created_for=unit, constraints=cons))
         new = _new_unit(m, app, unit, next_unit - 1, target, principal="")
         tx.add_unit(new)
         storage_svc.create_for_unit(tx, m, new, get_charm(tx, m.uuid, app.charm_url), app.storage or {})
@@ -163,26 +172,6 @@ def add_subordinate_unit(tx: WriteTx, m: ModelRow, app: ApplicationRow, principa
     tx.update_application(m.uuid, app.name, next_unit=app.next_unit + 1)
     ensure_leader(tx, m.uuid, app.name)
     return name
-
-
-def _new_machine(svc: Services, m: ModelRow, machine_id: str, *, created_for: str, constraints: str) -> MachineRow:
-    now = timefmt.now_iso()
-    base = svc.host.base()
-    return MachineRow(
-        model_uuid=m.uuid,
-        id=machine_id,
-        life="alive",
-        instance_id="",
-        hostname="",
-        addresses=[],
-        agent_status={"current": "pending", "message": "", "since": now},
-        machine_status={"current": "pending", "message": "", "since": now},
-        constraints=constraints,
-        hardware=svc.host.hardware(),
-        base=f"{base['name']}@{base['channel']}",
-        created_for=created_for,
-        created=now,
-    )
 
 
 def ensure_leader(tx: WriteTx, model_uuid: str, application: str) -> None:
@@ -339,18 +328,17 @@ def show_application(tx: ReadTx, m: ModelRow, application: str) -> dict[str, Any
     machines = {mm.id: mm for mm in tx.machines(m.uuid)}
     base = next((machines[u.machine_id].base for u in tx.units(m.uuid, application=application)
                  if u.machine_id in machines), "")
-    out: dict[str, Any] = {
-        "charm": charm.name,
-        "base": base,
-        "principal": not app.subordinate,
-        "exposed": app.exposed,
-        "remote": False,
-        "endpoint-bindings": bindings,
-    }
+    out: dict[str, Any] = {"charm": charm.name, "base": base}
     if app.constraints:
-        out["constraints"] = app.constraints
+        out["constraints"] = Constraints.parse(app.constraints).as_dict()
+    out["principal"] = not app.subordinate
+    out["exposed"] = app.exposed
+    if app.exposed_endpoints:
+        out["exposed-endpoints"] = exposed_endpoints_doc(app.exposed_endpoints)
+    out["remote"] = False
     if app.life != "alive":
         out["life"] = app.life
+    out["endpoint-bindings"] = bindings
     return out
 
 

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
+from ...core.constraints import Constraints
 from ...core.errors import InvalidArgumentError
 from ...store import Store
 from ..hub import ChangeHub
@@ -22,6 +23,10 @@ class MachineHost(Protocol):
 
     def hardware(self) -> str:
         """Juju's hardware characteristics string for a new machine."""
+        ...
+
+    def check_constraints(self, cons: Constraints) -> None:
+        """Raise ``ConstraintsNotMetError`` if no new machine could meet ``cons``."""
         ...
 
 

@@ -15,6 +15,7 @@ from ...core.version import JUJU_VERSION
 from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, UnitRow
 from .base import Services
 from .charms import endpoint_names
+from .expose import exposed_endpoints_doc
 from .relations import status_relations, tabular_rows
 from .storage import status_doc as storage_status
 
@@ -112,7 +113,7 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
 
 
 _APP_ORDER = ("charm", "base", "charm-origin", "charm-name", "charm-rev", "charm-version", "exposed",
-              "life", "application-status", "relations", "subordinate-to", "units", "version",
+              "exposed-endpoints", "life", "application-status", "relations", "subordinate-to", "units", "version",
               "endpoint-bindings")
 
 
@@ -170,6 +171,8 @@ def _app_doc(
     if charm and charm.version:
         out["charm-version"] = charm.version
     out["exposed"] = app.exposed
+    if app.exposed_endpoints:
+        out["exposed-endpoints"] = exposed_endpoints_doc(app.exposed_endpoints)
     if app.life != "alive":
         out["life"] = app.life
     principals = [u for u in units if not u.principal]

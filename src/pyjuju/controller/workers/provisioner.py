@@ -33,6 +33,11 @@ class Provisioner:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
+    @property
+    def provider_lock(self) -> asyncio.Lock:
+        """Held around provider calls; other workers that call the provider share it."""
+        return self._lock
+
     async def run(self) -> None:
         with self.svc.hub.subscribe(ALL) as q:
             watcher = asyncio.create_task(self._watch(q))
