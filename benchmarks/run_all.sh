@@ -10,4 +10,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/python benchmarks/bench_deploy.py
 .venv/bin/python benchmarks/bench_relations.py
 .venv/bin/python benchmarks/bench_operations.py
+.venv/bin/python benchmarks/bench_bundle.py
 .venv/bin/python benchmarks/report.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .app import cli
 from .commands import (  # noqa: F401
     apps,
+    bundle,
     compat,
     controllers,
     deploy,

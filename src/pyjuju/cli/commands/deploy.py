@@ -19,6 +19,7 @@ from ...core.errors import (
 )
 from ...core.names import validate_application_name
 from ...wire import DeployParams
+from .. import bundles
 from ..app import Session, cli, info, model_option
 from ..clientstore import data_dir
 
@@ -69,22 +70,36 @@ def _progress(message: str) -> None:
 @click.option("--channel", default=None, hidden=True)
 @click.option("--revision", default=None, hidden=True)
 @click.option("--attach-storage", multiple=True, hidden=True)
-@click.option("--overlay", multiple=True, hidden=True)
-@click.option("--dry-run", is_flag=True, help="Validate and show what would be deployed.")
+@click.option("--overlay", multiple=True, metavar="FILE",
+              help="Bundles: an overlay applied on top of the bundle; repeatable.")
+@click.option("--map-machines", default=None, metavar="existing",
+              help="Bundles: use the model's machine N for bundle machine N where it exists.")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would be deployed (for a bundle: the plan).")
 def deploy(model: str | None, charm_path: str, application: str | None, num_units: int,
            config: tuple[str, ...], to: str | None, constraints: tuple[str, ...], storage: tuple[str, ...],
            resources: tuple[str, ...], base: str | None, trust: bool, bind: str | None, force: bool,
            channel: str | None, revision: str | None, attach_storage: tuple[str, ...], overlay: tuple[str, ...],
-           dry_run: bool) -> None:
-    """Deploy a local charm (directory, .charm archive or source tree) as an application.
+           map_machines: str | None, dry_run: bool) -> None:
+    """Deploy a local charm (directory, .charm archive or source tree), or a bundle.
 
     \b
     Examples:
       pyjuju deploy ./charms/hello
       pyjuju deploy ./mycharm web -n 3 --config port=8080
       pyjuju deploy ./mycharm --config settings.yaml --to 2
+      pyjuju deploy ./bundle.yaml --overlay ./prod.yaml
+      pyjuju deploy ./bundle.yaml --dry-run     # print the plan, change nothing
     """
     path = Path(charm_path)
+    if bundles.is_bundle_path(path.expanduser()):
+        from .bundle import deploy_bundle
+
+        _refuse_charm_flags(application, channel, revision, attach_storage)
+        deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
+        return
+    if map_machines:
+        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --map-machines",
+                                   usage=True)
     if not (charm_path.startswith((".", "/", "~")) or path.exists()):
         raise NotSupportedError(
             f'cannot deploy "{charm_path}": Charmhub is not supported yet; deploy a local charm path '
@@ -150,6 +165,24 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             force=force,
         ),
     )
+
+
+_CHARM_ONLY = ("num_units", "config", "to", "constraints", "storage", "resources", "base", "trust", "bind")
+
+
+def _refuse_charm_flags(application: str | None, channel: str | None, revision: str | None,
+                        attach_storage: tuple[str, ...]) -> None:
+    """A bundle says everything itself: charm flags given with one are an error, not ignored."""
+    ctx = click.get_current_context()
+    given = [name for name in _CHARM_ONLY
+             if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)]
+    if channel or revision or attach_storage:
+        given += [n for n, v in (("channel", channel), ("revision", revision), ("attach_storage", attach_storage)) if v]
+    if given:
+        flags = ", ".join("--" + n.replace("_", "-") for n in given)
+        raise InvalidArgumentError(f"flags provided but not supported when deploying a bundle: {flags}", usage=True)
+    if application:
+        raise InvalidArgumentError("an application name cannot be given when deploying a bundle", usage=True)
 
 
 SPACES = ("alpha",)

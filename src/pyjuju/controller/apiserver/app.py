@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from ...core import errors
 from ...core.version import PYJUJU_VERSION
 from ..services.base import Services
-from . import agent_routes, log_routes, user_routes
+from . import agent_routes, bundle_routes, log_routes, user_routes
 
 _STATUS = [
     (errors.NotFoundError, 404),
@@ -64,6 +64,7 @@ def create_app(
         return {"status": "ok", "controller-uuid": svc.controller_uuid, "version": PYJUJU_VERSION}
 
     app.include_router(user_routes.router)
+    app.include_router(bundle_routes.router)
     app.include_router(log_routes.router)
     app.include_router(agent_routes.router)
     return app
