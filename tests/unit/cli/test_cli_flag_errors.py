@@ -98,3 +98,23 @@ def test_show_unit_filters() -> None:
 def test_new_commands_have_examples(run, command: str) -> None:
     rc, out = run(command, "--help")
     assert rc == 0 and "pyjuju " + command in out.replace("\n", " ")
+
+
+BUNDLE = str(Path(__file__).resolve().parents[3] / "bundles" / "demo.yaml")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["deploy", BUNDLE, "-n", "3"], "not supported when deploying a bundle: --num-units"),
+        (["deploy", BUNDLE, "--to", "0", "--config", "a=b"], "--config, --to"),
+        (["deploy", BUNDLE, "--channel", "edge"], "--channel"),
+        (["deploy", BUNDLE, "web"], "an application name cannot be given"),
+        (["deploy", BUNDLE, "--map-machines", "0=1"], 'only "existing" is supported'),
+        (["deploy", CHARM, "--map-machines", "existing"], "not supported when deploying a charm: --map-machines"),
+    ],
+)
+def test_bundle_flags_are_checked_before_connecting(run, args: list[str], message: str) -> None:
+    code, out = run(*args)
+    assert code != 0
+    assert message in out

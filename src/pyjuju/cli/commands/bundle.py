@@ -33,6 +33,9 @@ def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, d
     info(f'Located bundle "{bundles.bundle_file(path)}"')
     prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress))
     plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
+    annotated = sorted(a.name for a in prepared.checked.bundle.applications.values() if a.annotations)
+    if annotated:
+        info(f"note: annotations are not stored yet; ignored for {', '.join(annotated)}")
     if dry_run:
         click.echo(plan.render(), nl=False)
         return
