@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from ..core.errors import (
     InvalidArgumentError,
     MachineNotFoundError,
-    NotSupportedError,
     UnitNotFoundError,
 )
-from ..core.placement import parse_directive
+from ..core.placement import parse_directive, refusal
 
 NEW = "new"
 
@@ -81,26 +80,9 @@ def plan_units(
                 raise InvalidArgumentError(f'placement "{d.text}": unit "{d.unit}" has no machine',
                                            unit=d.unit)
             targets.append(_alive_machine(by_id, u.machine_id, d.text))
-        elif d.kind == "application":
-            raise InvalidArgumentError(
-                f'placement "{d.text}": co-location with an application is only possible in a bundle; '
-                f'name one of its units instead (e.g. --to {d.application}/0)', directive=d.text,
-            )
-        elif d.kind == "container":
-            raise NotSupportedError(
-                f'placement "{d.text}": containers are not supported by the local provider',
-                directive=d.text,
-            )
-        elif d.kind == "zone":
-            raise NotSupportedError(
-                f'placement "{d.text}": availability zones are not supported by the local provider',
-                directive=d.text,
-            )
         else:
-            raise NotSupportedError(
-                f'placement "{d.text}": provider host placement is not supported by the local provider',
-                directive=d.text,
-            )
+            err = refusal(d)
+            raise err if err is not None else InvalidArgumentError(f'invalid placement directive "{d.text}"')
     return Plan(targets=tuple(targets))
 
 

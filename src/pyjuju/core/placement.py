@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import Literal
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NotSupportedError, PyjujuError
 from .names import is_valid_application_name, is_valid_machine_id, is_valid_unit_name
 
 Kind = Literal["new", "machine", "unit", "application", "container", "zone", "provider"]
@@ -68,9 +68,35 @@ def parse_directive(text: str) -> Directive:
     raise InvalidArgumentError(f'invalid placement directive "{d}"', directive=d)
 
 
+def refusal(d: Directive) -> PyjujuError | None:
+    """Why pyjuju cannot honour ``d`` for a unit on the command line (``None`` if it can).
+
+    One place for these messages, so the CLI (refusing before it uploads anything)
+    and the controller's planner (refusing for any API caller) say the same."""
+    if d.kind == "container":
+        return NotSupportedError(f'placement "{d.text}": containers are not supported by the local provider',
+                                 directive=d.text)
+    if d.kind == "zone":
+        return NotSupportedError(f'placement "{d.text}": availability zones are not supported by the local '
+                                 "provider", directive=d.text)
+    if d.kind == "provider":
+        return NotSupportedError(f'placement "{d.text}": provider host placement is not supported by the '
+                                 "local provider", directive=d.text)
+    if d.kind == "application":
+        return InvalidArgumentError(
+            f'placement "{d.text}": co-location with an application is only possible in a bundle; '
+            f"name one of its units instead (e.g. --to {d.application}/0)", directive=d.text)
+    return None
+
+
 def split_directives(to: str | None) -> list[str]:
-    """``--to 0,new,app/1`` → ``["0", "new", "app/1"]``; each checked by :func:`parse_directive`."""
+    """``--to 0,new,app/1`` → ``["0", "new", "app/1"]``.
+
+    Each is parsed, and one pyjuju cannot honour (``lxd:0``, ``zone=a``, a bare
+    application) is refused here, before anything is sent or uploaded."""
     out = [item.strip() for item in (to or "").split(",") if item.strip()]
     for item in out:
-        parse_directive(item)
+        err = refusal(parse_directive(item))
+        if err is not None:
+            raise err
     return out

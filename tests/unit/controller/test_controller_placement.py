@@ -125,3 +125,10 @@ def test_split_directives() -> None:
     assert split_directives("0, new,,db/1") == ["0", "new", "db/1"]
     with pytest.raises(InvalidArgumentError):
         split_directives("0,??")
+    # what pyjuju cannot honour is refused before anything is sent, with the planner's words
+    with pytest.raises(NotSupportedError, match='placement "lxd:0": containers are not supported'):
+        split_directives("0,lxd:0")
+    with pytest.raises(NotSupportedError, match="availability zones"):
+        split_directives("zone=a")
+    with pytest.raises(InvalidArgumentError, match="only possible in a bundle"):
+        split_directives("db")

@@ -18,6 +18,7 @@ from ...core.errors import (
     NotSupportedError,
 )
 from ...core.names import validate_application_name
+from ...core.placement import split_directives
 from ...wire import DeployParams
 from .. import bundles
 from ..app import Session, cli, info, model_option
@@ -127,7 +128,7 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     loaded.config.validate(values)
     for key, text in strings.items():
         loaded.config.parse_string(key, text)
-    placement = [d for d in (to or "").split(",") if d.strip()]
+    placement = split_directives(to)
     if dry_run:
         info(f'would deploy "{app}" from local charm "{loaded.meta.name}" with {num_units} unit(s)')
         return
