@@ -41,6 +41,8 @@ MACHINE_KEYS = {"constraints", "annotations", "base", "series"}
 _BASE_DIR = "__dir__"
 """Private key recording the directory of the document an application's charm came from."""
 _CONTAINER = re.compile(r"^(lxd|kvm):")
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when present: a 500-application bundle parses in milliseconds, not a quarter second."""
 
 
 def read_documents(path: Path) -> list[dict[str, Any]]:
@@ -48,7 +50,7 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise BundleError(f'bundle "{path}" not found', file=str(path))
     try:
-        docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+        docs = [d for d in yaml.load_all(path.read_text(), Loader=_LOADER) if d is not None]
     except yaml.YAMLError as e:
         raise BundleError(f'bundle "{path}": invalid YAML: {e}', file=str(path)) from None
     if not docs:

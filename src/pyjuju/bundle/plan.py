@@ -103,11 +103,13 @@ class _Planner:
         apps = [self.bundle.applications[n] for n in sorted(self.bundle.applications)]
         charm_refs = self._charms(apps)
         self._bundle_machines()
+        # Every new unit's machine first (new machines are added here), so that a new
+        # application's deploy and its units can be applied in one call.
+        placements = {app.name: self._placements(app) for app in apps}
         for app in apps:
             if app.name not in self.snap.applications:
                 self._deploy(app, charm_refs[app.name])
-        for app in apps:
-            self._units(app)
+            self._units(app, placements[app.name])
         for app in apps:
             if app.name in self.snap.applications:
                 self._reconfigure(app)
@@ -167,13 +169,17 @@ class _Planner:
         }
         self.add("deploy", args, f"deploy application {app.name} from local charm {info.source}")
 
-    def _units(self, app: ApplicationSpec) -> None:
+    def _placements(self, app: ApplicationSpec) -> list[str]:
+        """Machine refs of the units to add, in order."""
         current = self.snap.applications.get(app.name)
         have = len(current.units) if current is not None else 0
+        return [self._target(app.name, i) for i in range(have, app.num_units)]
+
+    def _units(self, app: ApplicationSpec, targets: list[str]) -> None:
+        current = self.snap.applications.get(app.name)
         next_unit = current.next_unit if current is not None else 0
-        for i in range(have, app.num_units):
-            target = self._target(app.name, i)
-            unit = f"{app.name}/{next_unit + i - have}"
+        for k, target in enumerate(targets):
+            unit = f"{app.name}/{next_unit + k}"
             where = (f"existing machine {target}" if not target.startswith("$")
                      else f"new machine {self._machine_label(target)}")
             self.add("add-unit", {"application": app.name, "to": target}, f"add unit {unit} to {where}")

@@ -117,10 +117,10 @@ def apply(client: Client, model: str, prepared: Prepared, plan: bundlelib.Plan, 
 
 
 def _batchable(first: bundlelib.Change, other: bundlelib.Change) -> bool:
+    if first.kind in ("deploy", "add-unit") and other.kind == "add-unit":
+        return first.args["application"] == other.args["application"]
     if first.kind != other.kind:
         return False
-    if first.kind == "add-unit":
-        return first.args["application"] == other.args["application"]
     if first.kind == "add-machine":
         return dict(first.args) == dict(other.args)
     return False
@@ -142,11 +142,13 @@ def _apply_batch(client: Client, model: str, prepared: Prepared, batch: list[bun
         for c, mid in zip(batch, ids, strict=True):
             results[c.id] = mid
     elif kind == "deploy":
+        # The application's add-unit changes that follow it go in the same call.
+        placement = [_ref(results, c.args["to"]) for c in batch[1:]]
         blobs = {name: {"sha256": client.upload_resource(model, Path(p).read_bytes()), "filename": Path(p).name}
                  for name, p in args["resources"].items()}
         client.deploy(model, DeployParams(
-            application=args["application"], charm_url=_ref(results, args["charm"]), num_units=0,
-            config=args["options"], config_strings={}, placement=[], constraints=args["constraints"],
+            application=args["application"], charm_url=_ref(results, args["charm"]), num_units=len(placement),
+            config=args["options"], config_strings={}, placement=placement, constraints=args["constraints"],
             storage=args["storage"], resources=blobs, trust=args["trust"], base=args["base"], force=force,
         ))
     elif kind == "refresh":

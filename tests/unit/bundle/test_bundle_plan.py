@@ -23,7 +23,11 @@ def test_fresh_model_plan_is_ordered_and_colocates(workdir: Path) -> None:
     k = kinds(plan)
     assert k.count("upload-charm") == 5 and k.count("deploy") == 5
     assert k.index("add-machine") > max(i for i, x in enumerate(k) if x == "upload-charm")
-    assert max(i for i, x in enumerate(k) if x == "deploy") < k.index("add-unit")
+    assert max(i for i, x in enumerate(k) if x == "add-machine") < k.index("deploy")
+    for c in plan.changes:  # each application's units right after its deploy
+        if c.kind == "add-unit":
+            before = plan.changes[plan.changes.index(c) - 1]
+            assert before.kind in ("deploy", "add-unit") and before.args["application"] == c.args["application"]
     assert k[-1] == "expose" and k.count("add-relation") == 2
     units = {c.description.split()[2]: c.args["to"] for c in plan.changes if c.kind == "add-unit"}
     assert units["requirer/0"] == units["provider/0"]  # to: provider/0
