@@ -149,3 +149,41 @@ def test_firewaller_forgets_removed_machines(svc, web) -> None:
         tx.update_machine(web.uuid, "0", life="dying")
     asyncio.run(fw.reconcile())
     assert fw.applied == {}
+
+
+def test_firewaller_looks_only_at_models_that_changed(svc, web) -> None:
+    provider = FakeProvider()
+    fw = Firewaller(svc, provider)  # type: ignore[arg-type]
+    asyncio.run(fw.reconcile(set()))
+    assert provider.calls == []
+    asyncio.run(fw.reconcile({web.uuid}))
+    assert provider.calls == [("inst-0", ())]
+    with svc.store.write() as tx:
+        tx.update_machine(web.uuid, "0", life="dying")
+    asyncio.run(fw.reconcile({"some-other-model"}))
+    assert fw.applied == {"inst-0": ()}  # not looked at: still known
+    asyncio.run(fw.reconcile({web.uuid}))
+    assert fw.applied == {}
+
+
+def test_firewaller_wakes_on_changes_through_the_hub(svc, web) -> None:
+    provider = FakeProvider()
+
+    async def scenario() -> None:
+        fw = Firewaller(svc, provider)  # type: ignore[arg-type]
+        task = asyncio.create_task(fw.run())
+        try:
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if provider.calls:
+                    break
+            expose_svc.expose(svc, "default", "web")
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if len(provider.calls) > 1:
+                    break
+        finally:
+            task.cancel()
+
+    asyncio.run(scenario())
+    assert provider.calls == [("inst-0", ()), ("inst-0", (rule("80/tcp", "0.0.0.0/0", "::/0"),))]

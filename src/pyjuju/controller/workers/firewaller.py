@@ -35,43 +35,50 @@ class Firewaller:
         self.provider = provider
         self._lock = lock or asyncio.Lock()
         self._wake = asyncio.Event()
+        self._dirty: set[str] = set()
         self.applied: dict[str, tuple[IngressRule, ...]] = {}
         """instance id → the rules the provider last accepted for it."""
+        self._instances: dict[str, set[str]] = {}
+        """model uuid → its instance ids seen in the last pass over it."""
 
     async def run(self) -> None:
         with self.svc.hub.subscribe(ALL) as q:
             watcher = asyncio.create_task(self._watch(q))
             try:
+                models: set[str] | None = None  # everything, at start and on each resync
                 while True:
                     try:
-                        await self.reconcile()
+                        await self.reconcile(models)
                     except Exception:
                         log.exception("firewaller pass failed")
                     try:
                         await asyncio.wait_for(self._wake.wait(), RESYNC_INTERVAL)
+                        models = set(self._dirty)
                     except TimeoutError:
-                        pass
+                        models = None
+                    self._dirty.clear()
                     self._wake.clear()
             finally:
                 watcher.cancel()
 
     async def _watch(self, q: asyncio.Queue[Any]) -> None:
         async for _rev, changes in drain(q):
-            if any(kind in WAKE_KINDS for kind, _ in changes):
+            touched = {key.partition(":")[0] for kind, key in changes if kind in WAKE_KINDS}
+            if touched:
+                self._dirty |= touched
                 self._wake.set()
 
-    def desired(self) -> dict[str, tuple[IngressRule, ...]]:
-        """instance id → rules, for every running machine of every live model."""
+    def desired(self, models: set[str] | None = None) -> dict[str, dict[str, tuple[IngressRule, ...]]]:
+        """model uuid → instance id → rules, for the running machines of live models
+        (all of them, or only ``models``)."""
         spaces = {"alpha": tuple(self.provider.network_cidrs())}
-        out: dict[str, tuple[IngressRule, ...]] = {}
+        out: dict[str, dict[str, tuple[IngressRule, ...]]] = {}
         with self.svc.store.read() as tx:
             for m in tx.models():
-                if m.life == "dead":
+                if m.life == "dead" or (models is not None and m.uuid not in models):
                     continue
                 instances = {mm.id: mm.instance_id for mm in tx.machines(m.uuid)
                              if mm.instance_id and mm.life == "alive"}
-                if not instances:
-                    continue
                 exposure = {a.name: a.exposed_endpoints for a in tx.applications(m.uuid) if a.exposed_endpoints}
                 units = [
                     UnitPorts(
@@ -82,16 +89,17 @@ class Firewaller:
                     )
                     for u in tx.units(m.uuid)
                     if u.machine_id in instances and u.opened_ports
-                ]
+                ] if instances and exposure else []
                 rules = machine_ingress(units, exposure, spaces)
-                for mid, iid in instances.items():
-                    out[iid] = rules.get(mid, ())
+                out[m.uuid] = {iid: rules.get(mid, ()) for mid, iid in instances.items()}
         return out
 
-    async def reconcile(self) -> None:
-        """One pass: apply the rules that changed, forget machines that are gone."""
-        desired = self.desired()
-        changed = {iid: rules for iid, rules in desired.items() if self.applied.get(iid) != rules}
+    async def reconcile(self, models: set[str] | None = None) -> None:
+        """One pass over ``models`` (all when ``None``): apply the rules that changed,
+        forget machines that are gone."""
+        desired = self.desired(models)
+        changed = {iid: rules for per_model in desired.values() for iid, rules in per_model.items()
+                   if self.applied.get(iid) != rules}
         if changed:
             async with self._lock:
                 for iid, rules in changed.items():
@@ -101,6 +109,12 @@ class Firewaller:
                         log.warning("cannot set ingress rules of %s: %s", iid, e)
                         continue
                     self.applied[iid] = rules
-        for iid in list(self.applied):
-            if iid not in desired:
-                del self.applied[iid]
+        looked_at = set(self._instances) if models is None else set(models)
+        for uuid in looked_at | set(desired):
+            now = set(desired.get(uuid, {}))
+            for iid in self._instances.get(uuid, set()) - now:
+                self.applied.pop(iid, None)
+            if now:
+                self._instances[uuid] = now
+            else:
+                self._instances.pop(uuid, None)
