@@ -5,7 +5,7 @@ status objects, port lists) are JSON columns: JSON, not YAML, on every hot path.
 
 A column added to an existing table needs a ``server_default`` (or must be
 nullable): opening an older database adds it with that default (see
-``Store._add_missing_columns``).
+``store/upgrade.py``).
 """
 
 from __future__ import annotations
