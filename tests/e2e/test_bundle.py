@@ -189,3 +189,45 @@ def test_bad_bundles_are_refused_before_any_change(juju: Juju, bundle_dir: Path,
     after = juju.status()
     assert after["applications"] == before["applications"] == {}
     assert after["machines"] == {}
+
+
+def test_bundle_storage_resources_and_trust_survive_export(controller: Juju, juju: Juju, tmp_path: Path) -> None:
+    from .test_day2 import resource_charm, storage_charm
+
+    storage_charm(tmp_path / "charms" / "stash")
+    resource_charm(tmp_path / "charms" / "fetcher")
+    (tmp_path / "payload.tar.gz").write_bytes(b"bundled payload\n")
+    (tmp_path / "bundle.yaml").write_text(
+        "applications:\n"
+        "  stash:\n    charm: ./charms/stash\n    num_units: 1\n    storage:\n      logs: 2\n    trust: true\n"
+        "  fetcher:\n    charm: ./charms/fetcher\n    num_units: 1\n    resources:\n"
+        "      payload: ./payload.tar.gz\n")
+    deploy(juju, str(tmp_path / "bundle.yaml"))
+    juju.cli("wait", "--timeout", "240s", timeout=300)
+
+    def facts(j: Juju) -> tuple[Any, ...]:
+        st = j.status()
+        res = json.loads(j.cli("exec", "--format", "json", "--unit", "fetcher/0", "--", "resource-get payload").stdout)
+        cfg = json.loads(j.cli("config", "stash", "--format", "json").stdout)
+        trust = cfg["application-config"]["trust"]["value"]
+        return (sorted(st["storage"]["storage"]), Path(res["fetcher/0"]["results"]["stdout"]).read_bytes(),
+                Path(res["fetcher/0"]["results"]["stdout"]).name, trust)
+
+    before = facts(juju)
+    assert before == (["data/0", "logs/0", "logs/1"], b"bundled payload\n", "payload.tar.gz", True)
+    out, _ = deploy(juju, str(tmp_path / "bundle.yaml"), "--dry-run")
+    assert out == "No changes to apply.\n"
+    exported = tmp_path / "export" / "bundle.yaml"
+    juju.cli("export-bundle", "--filename", str(exported))
+    doc = yaml.safe_load(exported.read_text())
+    assert doc["applications"]["stash"]["storage"] == {"logs": "2"}
+    assert doc["applications"]["stash"]["trust"] is True
+    controller.cli("add-model", "roundtrip2", "--no-switch", model=False)
+    fresh = controller.with_model("roundtrip2")
+    try:
+        deploy(fresh, str(exported))
+        fresh.cli("wait", "--timeout", "240s", timeout=300)
+        assert facts(fresh) == before
+    finally:
+        fresh.cli("destroy-model", f"{controller.controller}:roundtrip2", "--no-prompt", "--force",
+                  "--timeout", "120s", model=False, check=False)
