@@ -13,6 +13,7 @@ from typing import Any
 
 from ..charm import ConfigSchema
 from ..charm import endpoints as eplib
+from ..charm import storage as charm_storage
 from ..charm.meta import CharmMeta
 from ..core.errors import PyjujuError
 from .spec import ALL_ENDPOINTS, ApplicationSpec, Bundle, BundleError
@@ -44,8 +45,16 @@ class CheckedBundle:
     """Each bundle relation resolved to ``(app:endpoint, app:endpoint)``."""
 
 
-def check_bundle(bundle: Bundle, charms: Mapping[str, CharmInfo]) -> CheckedBundle:
-    """Refuse what the charms make impossible; return the bundle with relations resolved."""
+def check_bundle(bundle: Bundle, charms: Mapping[str, CharmInfo], *, host_base: str = "",
+                 force: bool = False) -> CheckedBundle:
+    """Refuse what the charms make impossible; return the bundle with relations resolved.
+
+    ``host_base`` is the base the model's machines run (local machines run the
+    host's OS): a bundle asking for another is refused unless ``force``, as
+    ``deploy --base`` is.
+    """
+    if host_base and not force:
+        _check_bases(bundle, host_base)
     options = {}
     for app in bundle.applications.values():
         charm = charms[app.name]
@@ -86,19 +95,38 @@ def _check_app(bundle: Bundle, app: ApplicationSpec, charm: CharmInfo) -> dict[s
                                 "num_units must be 0")
     if meta.subordinate and app.to:
         raise fail("to", f'"{meta.name}" is a subordinate charm and cannot be placed')
-    for name in app.storage:
-        if name not in meta.storage:
-            raise fail("storage", f'charm "{meta.name}" has no storage called "{name}"')
+    try:
+        charm_storage.check_directives(meta.name, meta.storage, app.storage)
+    except PyjujuError as e:
+        raise fail("storage", e.message) from None
     for name in app.resources:
         if name not in meta.resources:
             raise fail("resources", f'charm "{meta.name}" has no resource called "{name}"')
     endpoints = meta.endpoints()
-    for ep in app.exposed:
+    for ep, spec in app.exposed.items():
         if ep != ALL_ENDPOINTS and ep not in endpoints:
             raise fail("exposed-endpoints", f'charm "{meta.name}" has no endpoint "{ep}"')
+        for space in spec.spaces:
+            if space not in SPACES:
+                raise fail("exposed-endpoints", f'space "{space}" not found (spaces: {", ".join(SPACES)})')
     for ep, space in app.bindings.items():
         if ep and ep not in endpoints and ep not in meta.extra_bindings:
             raise fail("bindings", f'charm "{meta.name}" has no endpoint "{ep}"')
         if space not in SPACES:
             raise fail("bindings", f'space "{space}" not found (spaces: {", ".join(SPACES)})')
     return options
+
+
+def _check_bases(bundle: Bundle, host_base: str) -> None:
+    def refuse(where: str, base: str, **details: str) -> BundleError:
+        return BundleError(f'bundle "{bundle.source}", {where}: base "{base}" is not available: machines run '
+                           f"{host_base} (--force uses them anyway)", file=bundle.source, **details)
+
+    if bundle.default_base and bundle.default_base != host_base:
+        raise refuse('key "default-base"', bundle.default_base, key="default-base")
+    for app in bundle.applications.values():
+        if app.base and app.base != host_base:
+            raise refuse(f'application "{app.name}", key "base"', app.base, application=app.name, key="base")
+    for m in bundle.machines.values():
+        if m.base and m.base != host_base:
+            raise refuse(f'machine "{m.id}", key "base"', m.base, machine=m.id, key="base")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..core import placement
 from ..core.constraints import Constraints
 from ..core.errors import NotSupportedError, PyjujuError
 from ..core.names import is_valid_application_name
@@ -40,7 +40,6 @@ APP_KEYS = {"charm", "channel", "revision", "base", "series", "num_units", "scal
 MACHINE_KEYS = {"constraints", "annotations", "base", "series"}
 _BASE_DIR = "__dir__"
 """Private key recording the directory of the document an application's charm came from."""
-_CONTAINER = re.compile(r"^(lxd|kvm):")
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when present: a 500-application bundle parses in milliseconds, not a quarter second."""
 
@@ -396,29 +395,35 @@ def _relations(err: _Errors, doc: Any, apps: Mapping[str, ApplicationSpec]) -> t
 
 def _check_placement(err: _Errors, app: ApplicationSpec, directive: str, apps: Mapping[str, ApplicationSpec],
                      machines: Mapping[str, MachineSpec]) -> str:
-    """Validate one ``to:`` entry; returns the bundle machine it names (or ``""``)."""
-    if _CONTAINER.match(directive) or "/lxd/" in directive or directive in ("lxd", "kvm"):
-        raise NotSupportedError(
-            f'bundle "{err.source}", application "{app.name}", key "to": placement "{directive}" needs '
-            "containers, which the local provider does not support", application=app.name, key="to")
-    if directive == "new":
+    """Validate one ``to:`` entry; returns the bundle machine it names (or ``""``).
+
+    Parsed by :mod:`pyjuju.core.placement` like ``--to``; in a bundle a number names a
+    bundle machine and a bare application name is allowed (its unit of the same index).
+    """
+    try:
+        d = placement.parse_directive(directive)
+    except PyjujuError as e:
+        raise err(e.message, application=app.name, key="to") from None
+    if d.kind not in ("application", "unit"):
+        refused = placement.refusal(d)
+        if refused is not None:
+            raise type(refused)(f'bundle "{err.source}", application "{app.name}", key "to": {refused.message}',
+                                application=app.name, key="to")
+    if d.kind == "new":
         return ""
-    if directive.isdigit():
-        if str(int(directive)) not in machines:
+    if d.kind == "machine":
+        if str(int(d.machine)) not in machines:
             raise err(f'placement "{directive}" refers to machine "{directive}", which is not declared in '
                       '"machines"', application=app.name, key="to")
-        return str(int(directive))
-    target, _, unit = directive.partition("/")
+        return str(int(d.machine))
+    target = d.application
     if target not in apps:
         raise err(f'placement "{directive}" refers to application "{target}", which is not in the bundle',
                   application=app.name, key="to")
     if target == app.name:
         raise err(f'placement "{directive}" places "{app.name}" on its own unit', application=app.name, key="to")
     other = apps[target]
-    if unit:
-        if not unit.isdigit():
-            raise err(f'invalid placement "{directive}"', application=app.name, key="to")
-        if int(unit) >= other.num_units:
-            raise err(f'placement "{directive}": "{target}" has only {other.num_units} unit(s)',
-                      application=app.name, key="to")
+    if d.kind == "unit" and int(d.unit.rsplit("/", 1)[1]) >= other.num_units:
+        raise err(f'placement "{directive}": "{target}" has only {other.num_units} unit(s)',
+                  application=app.name, key="to")
     return ""

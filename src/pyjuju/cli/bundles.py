@@ -45,7 +45,7 @@ def bundle_file(path: Path) -> Path:
 
 
 def prepare(client: Client, model: str, path: Path, overlays: Sequence[Path],
-            archive_of: Callable[[Path], tuple[bytes, charmlib.Charm]]) -> Prepared:
+            archive_of: Callable[[Path], tuple[bytes, charmlib.Charm]], *, force: bool = False) -> Prepared:
     """Load, check and snapshot: everything short of changing the model."""
     spec = bundlelib.load_bundle(bundle_file(path), overlays)
     raw = bundle_client.snapshot(client, model)
@@ -69,7 +69,7 @@ def prepare(client: Client, model: str, path: Path, overlays: Sequence[Path],
             loaded[key] = bundlelib.CharmInfo(source=app.charm, sha256=hashlib.sha256(data).hexdigest(),
                                               meta=charm.meta, config=charm.config)
         charms[app.name] = dataclasses.replace(loaded[key], source=app.charm)
-    checked = bundlelib.check_bundle(spec, charms)
+    checked = bundlelib.check_bundle(spec, charms, host_base=snap.default_base, force=force)
     return Prepared(checked=checked, snapshot=snap, archives=archives)
 
 

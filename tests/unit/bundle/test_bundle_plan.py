@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from bundle_helpers import FIVE_APPS, checked, simulate, write
+from bundle_helpers import FIVE_APPS, charm_infos, checked, simulate, write
 
 from pyjuju import bundle as bundlelib
 
@@ -111,3 +111,33 @@ def test_bundles_the_charms_refuse(workdir: Path, edit, words: list[str]) -> Non
         checked(write(workdir, "bundle.yaml", edit(FIVE_APPS)))
     for word in words:
         assert word in e.value.message
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (lambda t: "default-base: ubuntu@22.04\n" + t, ['key "default-base"', "ubuntu@22.04", "debian@12"]),
+    (lambda t: t.replace("    num_units: 1\n", "    num_units: 1\n    series: jammy\n"),
+     ['application "hooks"', 'key "base"']),
+    (lambda t: t.replace('"0": {}', '"0": {base: ubuntu@24.04}'), ['machine "0"', 'key "base"']),
+])
+def test_bases_the_machines_cannot_run_are_refused_unless_forced(workdir: Path, edit, words: list[str]) -> None:
+    spec = bundlelib.load_bundle(write(workdir, "bundle.yaml", edit(FIVE_APPS)))
+    infos = charm_infos(spec)
+    with pytest.raises(bundlelib.BundleError) as e:
+        bundlelib.check_bundle(spec, infos, host_base="debian@12")
+    for word in words:
+        assert word in e.value.message
+    bundlelib.check_bundle(spec, infos, host_base="debian@12", force=True)
+    bundlelib.check_bundle(spec, infos)  # no host base known: nothing to compare
+
+
+def test_storage_directives_are_checked_against_the_charm(workdir: Path) -> None:
+    (workdir / "charms" / "stash").mkdir()
+    (workdir / "charms" / "stash" / "metadata.yaml").write_text(
+        "name: stash\nsummary: s\ndescription: d\nstorage:\n  logs:\n    type: filesystem\n"
+        "    multiple:\n      range: 0-4\n")
+    text = "applications:\n  stash:\n    charm: ./charms/stash\n    num_units: 1\n    storage:\n      logs: {}\n"
+    checked(write(workdir, "ok.yaml", text.format("1G,2")))
+    for bad, word in (("9", "9 instances requested"), ("1G,bad!", "invalid storage directive")):
+        with pytest.raises(bundlelib.BundleError) as e:
+            checked(write(workdir, "bad.yaml", text.format(bad)))
+        assert 'application "stash", key "storage"' in e.value.message and word in e.value.message

@@ -31,7 +31,8 @@ def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, d
     sess = Session(model)
     client = sess.client()
     info(f'Located bundle "{bundles.bundle_file(path)}"')
-    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress))
+    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress),
+                               force=force)
     plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
     annotated = sorted(a.name for a in prepared.checked.bundle.applications.values() if a.annotations)
     if annotated:
@@ -70,7 +71,7 @@ def diff_bundle(model: str | None, bundle_path: str, overlays: tuple[str, ...], 
     client = sess.client()
     prepared = bundles.prepare(client, sess.model, Path(bundle_path).expanduser(),
                                [Path(o).expanduser() for o in overlays],
-                               lambda p: charm_archive_bytes(p, _progress))
+                               lambda p: charm_archive_bytes(p, _progress), force=True)
     doc = bundlelib.diff_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
     click.echo(yaml.safe_dump(doc, sort_keys=False, default_flow_style=False) if doc else "{}\n", nl=False)
 
