@@ -7,6 +7,7 @@ output on stdout, progress on stderr.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,21 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class PyjujuGroup(click.Group):
-    """Renders every failure the Juju way, once."""
+    """Renders every failure the Juju way, once; imports a command's module on first use."""
+
+    lazy_commands: dict[str, str] = {}
+    """Command name → the module that registers it (filled in by :mod:`pyjuju.cli.main`)."""
+    load_all: Callable[[], None] | None = None
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            importlib.import_module(self.lazy_commands[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if self.load_all is not None:
+            self.load_all()
+        return super().list_commands(ctx)
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         argv = list(sys.argv[1:] if args is None else args)
@@ -60,7 +75,7 @@ class PyjujuGroup(click.Group):
     def _go_bool_flags(self, argv: list[str]) -> list[str]:
         """Accept Go-style ``--force=true`` / ``--force=false`` for boolean flags, as Juju does."""
         name = next((a for a in argv if not a.startswith("-")), None)
-        cmd = self.commands.get(name) if name else None
+        cmd = self.get_command(None, name) if name else None
         if cmd is None:
             return argv
         flags = {o for p in cmd.params if isinstance(p, click.Option) and p.is_flag and not p.secondary_opts

@@ -4,32 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
-from ..wire import (
-    AddModelParams,
-    AddUnitsParams,
-    ConfigParams,
-    ConstraintsParams,
-    DeployParams,
-    DestroyModelParams,
-    ExecParams,
-    ExposeParams,
-    IntegrateParams,
-    ModelConfigParams,
-    RefreshParams,
-    RemoveMachinesParams,
-    RemoveRelationParams,
-    ResolvedParams,
-    RunActionParams,
-    SecretGrantParams,
-    UnexposeParams,
-    UserSecretParams,
-)
 from ._errors import connection_failed, raise_for
+
+if TYPE_CHECKING:
+    from ..wire import (
+        DeployParams,
+        ExecParams,
+    )
+
+
+
+def _wire() -> Any:
+    """The request schemas, imported on first use: pydantic costs a CLI call that only
+    reads (status, show-*, config) tens of milliseconds for nothing."""
+    from .. import wire
+
+    return wire
 
 
 class Client:
@@ -84,21 +79,21 @@ class Client:
         return self._call("GET", "/api/models")
 
     def add_model(self, name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._call("POST", "/api/models", body=AddModelParams(name=name, config=config or {}).model_dump())
+        return self._call("POST", "/api/models", body=_wire().AddModelParams(name=name, config=config or {}).model_dump())
 
     def show_model(self, model: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}")
 
     def destroy_model(self, model: str, force: bool = False) -> dict[str, Any]:
         return self._call("POST", f"/api/models/{self._m(model)}/destroy",
-                          body=DestroyModelParams(force=force).model_dump())
+                          body=_wire().DestroyModelParams(force=force).model_dump())
 
     def model_config(self, model: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}/config")
 
     def set_model_config(self, model: str, values: dict[str, Any], reset: list[str]) -> None:
         self._call("PATCH", f"/api/models/{self._m(model)}/config",
-                   body=ModelConfigParams(values=values, reset=reset).model_dump())
+                   body=_wire().ModelConfigParams(values=values, reset=reset).model_dump())
 
     def status(self, model: str) -> dict[str, Any]:
         return self._call("GET", f"/api/models/{self._m(model)}/status")
@@ -122,7 +117,7 @@ class Client:
 
     def refresh(self, model: str, application: str, *, charm_url: str | None = None,
                 revision: int | None = None) -> dict[str, Any]:
-        body = RefreshParams(charm_url=charm_url, revision=revision).model_dump()
+        body = _wire().RefreshParams(charm_url=charm_url, revision=revision).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/refresh", body=body)
 
     def remove_application(self, model: str, application: str, *, force: bool = False) -> list[str]:
@@ -130,7 +125,7 @@ class Client:
                           params={"force": "true"} if force else None)["notes"]
 
     def add_units(self, model: str, application: str, num_units: int, placement: list[str]) -> list[str]:
-        body = AddUnitsParams(num_units=num_units, placement=placement).model_dump()
+        body = _wire().AddUnitsParams(num_units=num_units, placement=placement).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/units", body=body)["units"]
 
     def get_config(self, model: str, application: str) -> dict[str, Any]:
@@ -138,18 +133,18 @@ class Client:
 
     def set_config(self, model: str, application: str, *, strings: dict[str, str] | None = None,
                    values: dict[str, Any] | None = None, reset: list[str] | None = None) -> bool:
-        body = ConfigParams(strings=strings or {}, values=values or {}, reset=reset or []).model_dump()
+        body = _wire().ConfigParams(strings=strings or {}, values=values or {}, reset=reset or []).model_dump()
         return bool(self._call("PATCH", f"/api/models/{self._m(model)}/applications/{application}/config",
                                body=body)["changed"])
 
     # -- relations ------------------------------------------------------------
     def integrate(self, model: str, a: str, b: str) -> dict[str, Any]:
         return self._call("POST", f"/api/models/{self._m(model)}/relations",
-                          body=IntegrateParams(endpoints=[a, b]).model_dump())
+                          body=_wire().IntegrateParams(endpoints=[a, b]).model_dump())
 
     def remove_relation(self, model: str, endpoints: list[str]) -> dict[str, Any]:
         return self._call("POST", f"/api/models/{self._m(model)}/relations/remove",
-                          body=RemoveRelationParams(endpoints=endpoints).model_dump())
+                          body=_wire().RemoveRelationParams(endpoints=endpoints).model_dump())
 
     # -- units ----------------------------------------------------------------
     @staticmethod
@@ -166,11 +161,11 @@ class Client:
 
     def resolved(self, model: str, unit: str, retry: bool = True) -> None:
         self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/resolved",
-                   body=ResolvedParams(retry=retry).model_dump())
+                   body=_wire().ResolvedParams(retry=retry).model_dump())
 
     # -- operations -----------------------------------------------------------
     def run_action(self, model: str, receivers: list[str], action: str, params: dict[str, Any]) -> dict[str, Any]:
-        body = RunActionParams(receivers=receivers, action=action, params=params).model_dump()
+        body = _wire().RunActionParams(receivers=receivers, action=action, params=params).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/actions", body=body)
 
     def run_exec(self, model: str, params: ExecParams) -> dict[str, Any]:
@@ -206,13 +201,13 @@ class Client:
     def remove_machines(self, model: str, machines: list[str], *, force: bool = False,
                         dry_run: bool = False) -> list[str]:
         """Remove machines (all or none); returns notes ("will remove machine 1", ...)."""
-        body = RemoveMachinesParams(machines=machines, force=force, dry_run=dry_run).model_dump()
+        body = _wire().RemoveMachinesParams(machines=machines, force=force, dry_run=dry_run).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/machines/remove", body=body)["notes"]
 
     def check_constraints(self, model: str, constraints: str) -> dict[str, Any]:
         """Read-only: the effective constraints (model's overridden by ``constraints``) of a new
         machine, or ``ConstraintsNotMetError`` naming what the provider cannot meet."""
-        body = ConstraintsParams(constraints=constraints).model_dump()
+        body = _wire().ConstraintsParams(constraints=constraints).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/constraints/check", body=body)["constraints"]
 
     def application_constraints(self, model: str, application: str) -> dict[str, Any]:
@@ -221,17 +216,17 @@ class Client:
     def set_application_constraints(self, model: str, application: str, constraints: str) -> None:
         """Replace the application's constraints (``key=`` leaves a key unset)."""
         self._call("PUT", f"/api/models/{self._m(model)}/applications/{application}/constraints",
-                   body=ConstraintsParams(constraints=constraints).model_dump())
+                   body=_wire().ConstraintsParams(constraints=constraints).model_dump())
 
     def expose(self, model: str, application: str, *, endpoints: list[str] | None = None,
                cidrs: list[str] | None = None, spaces: list[str] | None = None) -> dict[str, Any]:
         """Returns the application's ``exposed-endpoints`` afterwards."""
-        body = ExposeParams(endpoints=endpoints or [], cidrs=cidrs or [], spaces=spaces or []).model_dump()
+        body = _wire().ExposeParams(endpoints=endpoints or [], cidrs=cidrs or [], spaces=spaces or []).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/expose",
                           body=body)["exposed-endpoints"]
 
     def unexpose(self, model: str, application: str, *, endpoints: list[str] | None = None) -> dict[str, Any]:
-        body = UnexposeParams(endpoints=endpoints or []).model_dump()
+        body = _wire().UnexposeParams(endpoints=endpoints or []).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/unexpose",
                           body=body)["exposed-endpoints"]
 
@@ -258,17 +253,17 @@ class Client:
         return self._call("GET", f"/api/models/{self._m(model)}/secrets", params=params)
 
     def add_secret(self, model: str, name: str, content: dict[str, str], description: str | None) -> str:
-        body = UserSecretParams(name=name, content=content, description=description).model_dump()
+        body = _wire().UserSecretParams(name=name, content=content, description=description).model_dump()
         return str(self._call("POST", f"/api/models/{self._m(model)}/secrets", body=body)["uri"])
 
     def update_secret(self, model: str, ref: str, content: dict[str, str], *, description: str | None,
                       name: str | None, auto_prune: bool | None) -> None:
-        body = UserSecretParams(name=name, content=content, description=description,
+        body = _wire().UserSecretParams(name=name, content=content, description=description,
                                 auto_prune=auto_prune).model_dump()
         self._call("PATCH", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}", body=body)
 
     def grant_secret(self, model: str, ref: str, applications: list[str], revoke: bool = False) -> None:
-        body = SecretGrantParams(applications=applications, revoke=revoke).model_dump()
+        body = _wire().SecretGrantParams(applications=applications, revoke=revoke).model_dump()
         self._call("POST", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}/grants", body=body)
 
     def remove_secret(self, model: str, ref: str, revision: int | None = None) -> None:
