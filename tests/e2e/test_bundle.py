@@ -231,3 +231,29 @@ def test_bundle_storage_resources_and_trust_survive_export(controller: Juju, juj
     finally:
         fresh.cli("destroy-model", f"{controller.controller}:roundtrip2", "--no-prompt", "--force",
                   "--timeout", "120s", model=False, check=False)
+
+
+def test_a_deploy_killed_part_way_finishes_when_run_again(juju: Juju, bundle_dir: Path) -> None:
+    import signal
+    import subprocess
+
+    from .harness import PYJUJU
+
+    argv = [*PYJUJU, "deploy", "--model", f"{juju.controller}:{juju.model}", str(bundle_dir / "bundle.yaml")]
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=juju.env())
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:  # kill it once every machine exists but before any unit does
+        seen.append(line)
+        if line.startswith("- deploy application"):
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "".join(seen)
+    assert len(juju.status()["machines"]) == 4
+    _, err = deploy(juju, str(bundle_dir / "bundle.yaml"))
+    assert "add new machine" not in err  # the machines made before the kill are used
+    st = settle(juju)
+    assert len(st["machines"]) == 4
+    assert sorted(st["applications"]) == ["hooks", "peer", "provider", "requirer", "sub"]
+    assert yaml.safe_load(juju.cli("diff-bundle", str(bundle_dir / "bundle.yaml")).stdout) == {}

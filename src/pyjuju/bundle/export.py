@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.names import natural_key
+from .plan import INTERNAL
 from .snapshot import ApplicationState, ModelSnapshot
 from .spec import ALL_ENDPOINTS, EVERYWHERE, ExposedEndpoint
 
@@ -64,6 +65,9 @@ def export_bundle(snap: ModelSnapshot, charm_ref: Callable[[ApplicationState], s
             body["constraints"] = m.constraints
         if m is not None and m.base and m.base != snap.default_base:
             body["base"] = m.base
+        notes = {k: v for k, v in (m.annotations if m is not None else {}).items() if k not in INTERNAL}
+        if notes:
+            body["annotations"] = dict(sorted(notes.items()))
         machines[mid] = body
     if machines:
         doc["machines"] = machines

@@ -243,7 +243,11 @@ def _machines(err: _Errors, doc: Any) -> dict[str, MachineSpec]:
         except PyjujuError as e:
             raise err(f"invalid constraints: {e.message}", machine=mid, key="constraints") from None
         base = _str(err, body, "base", None) or _series_base(err, body.get("series"), "series", None)
-        out[str(int(mid))] = MachineSpec(id=str(int(mid)), constraints=cons, base=base)
+        notes = body.get("annotations") or {}
+        if not isinstance(notes, dict):
+            raise err('"annotations" must be a map', machine=mid, key="annotations")
+        out[str(int(mid))] = MachineSpec(id=str(int(mid)), constraints=cons, base=base,
+                                         annotations={str(k): str(v) for k, v in notes.items()})
     return out
 
 

@@ -28,6 +28,12 @@ from .check import CheckedBundle
 from .snapshot import ModelSnapshot
 from .spec import ALL_ENDPOINTS, EVERYWHERE, ApplicationSpec, Bundle, BundleError, ExposedEndpoint
 
+BUNDLE_MACHINE = "pyjuju.bundle-machine"
+"""Annotation on a machine made for a bundle machine (its bundle id)."""
+BUNDLE_UNIT = "pyjuju.bundle-unit"
+"""Annotation on a machine made for a unit placed ``new`` (``app/index``)."""
+INTERNAL = (BUNDLE_MACHINE, BUNDLE_UNIT)
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
@@ -56,7 +62,9 @@ def plan_bundle(snapshot: ModelSnapshot, checked: CheckedBundle, *, map_existing
 def infer_machine_map(snap: ModelSnapshot, bundle: Bundle, *, map_existing: bool = False) -> dict[str, str]:
     """Bundle machine id → model machine id, for bundle machines the model already has.
 
-    A bundle machine is recognised through the units placed on it; with
+    A bundle machine is recognised through the units placed on it, or, while it
+    has none yet (a deploy interrupted between making the machine and placing
+    its units), by the annotation recorded when it was made. With
     ``--map-machines=existing`` a model machine with the same id is taken too.
     """
     found: dict[str, str] = {}
@@ -68,11 +76,24 @@ def infer_machine_map(snap: ModelSnapshot, bundle: Bundle, *, map_existing: bool
             directive = app.placement(i)
             if directive.isdigit() and unit.machine is not None:
                 found.setdefault(str(int(directive)), unit.machine)
+    empty = empty_machines(snap)
+    for mid in sorted(bundle.machines, key=int):
+        if mid not in found:
+            match = next((m for m in empty if snap.machines[m].annotations.get(BUNDLE_MACHINE) == mid
+                          and m not in found.values()), None)
+            if match is not None:
+                found[mid] = match
     if map_existing:
         for mid in bundle.machines:
             if mid not in found and mid in snap.machines:
                 found[mid] = mid
     return found
+
+
+def empty_machines(snap: ModelSnapshot) -> list[str]:
+    """Model machines no unit is on, lowest id first."""
+    occupied = {u.machine for a in snap.applications.values() for u in a.units if u.machine is not None}
+    return sorted((m for m in snap.machines if m not in occupied), key=lambda m: int(m) if m.isdigit() else -1)
 
 
 def same_constraints(a: str, b: str) -> bool:
@@ -91,6 +112,8 @@ class _Planner:
         self.unit_target: dict[tuple[str, int], str] = {}
         self.resolving: set[tuple[str, int]] = set()
         self.new_machines = 0
+        self.empty = empty_machines(snapshot)
+        self.claimed: set[str] = set()
 
     def add(self, kind: str, args: dict[str, Any], description: str) -> str:
         n = self.counters.get(kind, 0)
@@ -139,6 +162,12 @@ class _Planner:
                                      f"upload charm {info.source}")
                 uploads[info.sha256] = ref  # an archive the model has is recognised, not stored twice
             refs[app.name] = ref
+            if current is not None and current.charm_name != info.meta.name:
+                raise BundleError(
+                    f'bundle "{self.bundle.source}", application "{app.name}", key "charm": the model\'s '
+                    f'"{app.name}" runs charm "{current.charm_name}", the bundle\'s charm is "{info.meta.name}"; '
+                    "switching an application to another charm is not supported",
+                    application=app.name, key="charm")
             if current is not None and ref != current.charm_url and current.charm_sha256 != info.sha256:
                 self.add("refresh", {"application": app.name, "charm": ref},
                          f"upgrade {app.name} from local charm {info.source}")
@@ -155,7 +184,8 @@ class _Planner:
             n = self.new_machines
             self.new_machines += 1
             cid = self.add("add-machine", {"constraints": spec.constraints, "base": spec.base or
-                                           self.bundle.default_base},
+                                           self.bundle.default_base,
+                                           "annotations": {**spec.annotations, BUNDLE_MACHINE: mid}},
                            f"add new machine {n} (bundle machine {mid})")
             self.machine_of_bundle[mid] = "$" + cid
 
@@ -205,7 +235,7 @@ class _Planner:
         app = self.bundle.applications[app_name]
         directive = app.placement(index)
         if directive == "new":
-            target = self._new_machine(app)
+            target = self._new_machine(app, index)
         elif directive.isdigit():
             target = self.machine_of_bundle[str(int(directive))]
         else:
@@ -215,10 +245,16 @@ class _Planner:
         self.unit_target[key] = target
         return target
 
-    def _new_machine(self, app: ApplicationSpec) -> str:
+    def _new_machine(self, app: ApplicationSpec, index: int) -> str:
+        tag = f"{app.name}/{index}"
+        for mid in self.empty:
+            if self.snap.machines[mid].annotations.get(BUNDLE_UNIT) == tag and mid not in self.claimed:
+                self.claimed.add(mid)  # made for this unit by an interrupted deploy
+                return mid
         n = self.new_machines
         self.new_machines += 1
-        cid = self.add("add-machine", {"constraints": app.constraints, "base": app.base or self.bundle.default_base},
+        cid = self.add("add-machine", {"constraints": app.constraints, "base": app.base or self.bundle.default_base,
+                                       "annotations": {BUNDLE_UNIT: tag}},
                        f"add new machine {n}")
         return "$" + cid
 
@@ -246,11 +282,23 @@ class _Planner:
         if not app.exposed:
             return
         current = self.snap.applications.get(app.name)
-        if current is not None and dict(current.exposed) == dict(app.exposed):
+        if current is not None and exposure_covers(current.exposed, app.exposed):
             return
         self.add("expose", {"application": app.name,
                             "endpoints": {k: v.to_wire() for k, v in app.exposed.items()}},
                  describe_exposure(app.name, app.exposed))
+
+
+def exposure_covers(have: Mapping[str, ExposedEndpoint], want: Mapping[str, ExposedEndpoint]) -> bool:
+    """Whether the model already exposes at least what the bundle asks.
+
+    A bundle only adds (as ``expose`` does), so exposure the model has beyond
+    the bundle's is left alone, and a redeploy does not plan it again."""
+    for ep, spec in want.items():
+        got = have.get(ep)
+        if got is None or not (set(spec.cidrs) <= set(got.cidrs) and set(spec.spaces) <= set(got.spaces)):
+            return False
+    return True
 
 
 def describe_exposure(app: str, exposed: Mapping[str, ExposedEndpoint]) -> str:

@@ -48,6 +48,7 @@ class MachineState:
     id: str
     constraints: str = ""
     base: str = ""
+    annotations: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +87,7 @@ class ModelSnapshot:
                 resources=dict(a.get("resources") or {}),
             )
         machines = {m["id"]: MachineState(id=m["id"], constraints=m.get("constraints") or "",
-                                          base=m.get("base") or "")
+                                          base=m.get("base") or "", annotations=dict(m.get("annotations") or {}))
                     for m in data.get("machines") or ()}
         relations = frozenset(frozenset(r) for r in data.get("relations") or () if len(r) == 2)
         return cls(name=data.get("name") or "", applications=apps, machines=machines, relations=relations,

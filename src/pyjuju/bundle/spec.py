@@ -63,6 +63,7 @@ class MachineSpec:
     id: str
     constraints: str = ""
     base: str = ""
+    annotations: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -138,7 +138,8 @@ def _apply_batch(client: Client, model: str, prepared: Prepared, batch: list[bun
     if kind == "upload-charm":
         results[change.id] = client.upload_charm(model, prepared.archives[args["path"]])["url"]
     elif kind == "add-machine":
-        ids = client.add_machines(model, len(batch), args["constraints"], None, base=args["base"])
+        ids = client.add_machines(model, len(batch), args["constraints"], None, base=args["base"],
+                                  annotations=args.get("annotations"))
         for c, mid in zip(batch, ids, strict=True):
             results[c.id] = mid
     elif kind == "deploy":

@@ -194,8 +194,9 @@ class Client:
 
     # -- machines and model settings ------------------------------------------
     def add_machines(self, model: str, count: int, constraints: str, target: str | None,
-                     base: str = "") -> list[str]:
-        body = {"count": count, "constraints": constraints, "target": target, "base": base}
+                     base: str = "", annotations: dict[str, str] | None = None) -> list[str]:
+        body = {"count": count, "constraints": constraints, "target": target, "base": base,
+                "annotations": annotations or {}}
         return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
 
     def remove_machines(self, model: str, machines: list[str], *, force: bool = False,

@@ -113,6 +113,7 @@ class MachineRow:
     base: str
     created_for: str
     created: str
+    annotations: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

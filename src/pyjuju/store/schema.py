@@ -142,6 +142,7 @@ machines = sa.Table(
     sa.Column("hardware", sa.String, nullable=False),
     sa.Column("base", sa.String, nullable=False),
     sa.Column("created_for", sa.String, nullable=False),  # unit it was made for, "" if add-machine
+    sa.Column("annotations", sa.JSON, nullable=False, server_default="{}"),  # bundles' machine annotations
     sa.Column("created", sa.String, nullable=False),
 )
 

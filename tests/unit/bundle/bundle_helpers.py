@@ -99,7 +99,8 @@ def simulate(snap: bundlelib.ModelSnapshot, checked_bundle: bundlelib.CheckedBun
         elif c.kind == "add-machine":
             mid = str(next_machine)
             next_machine += 1
-            machines[mid] = bundlelib.MachineState(id=mid, constraints=a["constraints"], base=a["base"])
+            machines[mid] = bundlelib.MachineState(id=mid, constraints=a["constraints"], base=a["base"],
+                                                   annotations=dict(a.get("annotations") or {}))
             results[c.id] = mid
         elif c.kind == "deploy":
             url = ref(a["charm"])

@@ -141,3 +141,39 @@ def test_storage_directives_are_checked_against_the_charm(workdir: Path) -> None
         with pytest.raises(bundlelib.BundleError) as e:
             checked(write(workdir, "bad.yaml", text.format(bad)))
         assert 'application "stash", key "storage"' in e.value.message and word in e.value.message
+
+
+def test_exposure_beyond_the_bundle_is_left_alone(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    model = simulate(EMPTY, cb, bundlelib.plan_bundle(EMPTY, cb))
+    hooks = model.applications["hooks"]
+    wider = {**hooks.exposed, "website": bundlelib.ExposedEndpoint(cidrs=("10.0.0.0/8",))}
+    model = dataclasses.replace(model, applications={**model.applications,
+                                                     "hooks": dataclasses.replace(hooks, exposed=wider)})
+    assert bundlelib.plan_bundle(model, cb).changes == ()
+    narrower = dataclasses.replace(hooks, exposed={"": bundlelib.ExposedEndpoint(cidrs=("10.0.0.0/8",))})
+    model = dataclasses.replace(model, applications={**model.applications, "hooks": narrower})
+    assert kinds(bundlelib.plan_bundle(model, cb)) == ["expose"]
+
+
+def test_an_application_running_another_charm_is_refused(workdir: Path) -> None:
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    model = simulate(EMPTY, cb, bundlelib.plan_bundle(EMPTY, cb))
+    hooks = dataclasses.replace(model.applications["hooks"], charm_name="other", charm_sha256="1" * 64)
+    model = dataclasses.replace(model, applications={**model.applications, "hooks": hooks})
+    with pytest.raises(bundlelib.BundleError, match='runs charm "other"'):
+        bundlelib.plan_bundle(model, cb)
+
+
+@pytest.mark.parametrize("cut", [3, 9, 12, 16, 20])
+def test_an_interrupted_deploy_finishes_when_run_again(workdir: Path, cut: int) -> None:
+    """The plan is made against what exists, so re-running after a crash applies only the rest."""
+    cb = checked(write(workdir, "bundle.yaml", FIVE_APPS))
+    full = bundlelib.plan_bundle(EMPTY, cb)
+    partial = simulate(EMPTY, cb, bundlelib.Plan(changes=full.changes[:cut]))
+    rest = bundlelib.plan_bundle(partial, cb)
+    assert 0 < len(rest.changes) <= len(full.changes)
+    done = simulate(partial, cb, rest)
+    assert bundlelib.plan_bundle(done, cb).changes == ()
+    assert bundlelib.diff_bundle(done, cb) == {}
+    assert len(done.machines) == 4  # machines made before the interruption are used, not duplicated

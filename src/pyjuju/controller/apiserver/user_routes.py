@@ -386,7 +386,9 @@ async def add_storage(model: str, application: str, number: int, p: AddStoragePa
 async def add_machines(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
     return {"machines": machines_svc.add_machines(svc, model, int(body.get("count", 1)),
                                                   str(body.get("constraints", "")), body.get("target"),
-                                                  base=str(body.get("base") or ""))}
+                                                  base=str(body.get("base") or ""),
+                                                  annotations={str(k): str(v) for k, v in
+                                                               (body.get("annotations") or {}).items()})}
 
 
 @router.get("/models/{model}/constraints")

@@ -27,7 +27,7 @@ def check_new_machine(svc: Services, cons: Constraints) -> None:
 
 
 def new_machine(svc: Services, m: ModelRow, machine_id: str, *, created_for: str,
-                constraints: Constraints) -> MachineRow:
+                constraints: Constraints, annotations: dict[str, str] | None = None) -> MachineRow:
     now = timefmt.now_iso()
     base = svc.host.base()
     return MachineRow(
@@ -44,4 +44,5 @@ def new_machine(svc: Services, m: ModelRow, machine_id: str, *, created_for: str
         base=f"{base['name']}@{base['channel']}",
         created_for=created_for,
         created=now,
+        annotations=dict(annotations or {}),
     )

@@ -23,8 +23,12 @@ from .models import resolve_model
 
 
 def add_machines(svc: Services, model_ref: str, count: int, constraints: str, target: str | None, *,
-                 base: str = "") -> list[str]:
+                 base: str = "", annotations: dict[str, str] | None = None) -> list[str]:
     """New, empty machines (``created_for`` empty: they stay until removed).
+
+    ``annotations`` are stored with each (bundles record which bundle machine a
+    machine was made for, so a deploy interrupted before its units were placed
+    finds the machine again instead of making another).
 
     Their constraints are the model's overridden by ``constraints``; ones the
     provider cannot meet are refused before any machine is recorded."""
@@ -45,7 +49,7 @@ def add_machines(svc: Services, model_ref: str, count: int, constraints: str, ta
         ids = []
         for i in range(count):
             mid = str(m.next_machine_id + i)
-            tx.add_machine(new_machine(svc, m, mid, created_for="", constraints=cons))
+            tx.add_machine(new_machine(svc, m, mid, created_for="", constraints=cons, annotations=annotations))
             ids.append(mid)
         tx.update_model(m.uuid, next_machine_id=m.next_machine_id + count)
         return ids

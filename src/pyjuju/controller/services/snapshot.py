@@ -58,7 +58,7 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
                 "resources": {k: sha for k, (_, sha, _) in resources.get(app.name, {}).items()},
                 "resource-filenames": {k: fn for k, (_, _, fn) in resources.get(app.name, {}).items()},
             }
-        machines = [{"id": mm.id, "constraints": mm.constraints, "base": mm.base}
+        machines = [{"id": mm.id, "constraints": mm.constraints, "base": mm.base, "annotations": mm.annotations}
                     for mm in tx.machines(m.uuid) if mm.life == "alive"]
         relations = []
         for r in tx.relations(m.uuid):
