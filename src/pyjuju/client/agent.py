@@ -19,7 +19,7 @@ import httpx
 
 from ..core.errors import ConnectionFailedError, PyjujuError
 from ..wire import AgentStatusParams, HookCommitParams, LeaderSettingsParams
-from ._errors import connection_failed, raise_for
+from ._errors import connection_failed, raise_for, tls_verify
 
 
 class AgentClient:
@@ -31,6 +31,7 @@ class AgentClient:
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
+            verify=tls_verify(self.base_url),
         )
         self._ws: Any = None
         self._ids = itertools.count(1)

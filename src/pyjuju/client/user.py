@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ._errors import connection_failed, raise_for
+from ._errors import connection_failed, raise_for, tls_verify
 
 if TYPE_CHECKING:
     from ..wire import (
@@ -35,6 +35,7 @@ class Client:
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
+            verify=tls_verify(self.base_url),
         )
 
     def close(self) -> None:
