@@ -6,6 +6,7 @@ not (``missing: bundle``, ``model-additions``), since a plan never removes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .check import CheckedBundle
@@ -13,7 +14,8 @@ from .plan import infer_machine_map, same_constraints
 from .snapshot import ModelSnapshot
 
 
-def diff_bundle(snap: ModelSnapshot, checked: CheckedBundle, *, map_existing: bool = False) -> dict[str, Any]:
+def diff_bundle(snap: ModelSnapshot, checked: CheckedBundle, *, map_existing: bool = False,
+                machine_map: Mapping[str, str] | None = None) -> dict[str, Any]:
     bundle = checked.bundle
     out: dict[str, Any] = {}
     apps: dict[str, Any] = {}
@@ -54,7 +56,7 @@ def diff_bundle(snap: ModelSnapshot, checked: CheckedBundle, *, map_existing: bo
             apps[name] = d
     if apps:
         out["applications"] = apps
-    machines = _machines(snap, checked, map_existing)
+    machines = _machines(snap, checked, map_existing, machine_map or {})
     if machines:
         out["machines"] = machines
     wanted_rel = {frozenset(r) for r in checked.relations}
@@ -70,8 +72,9 @@ def diff_bundle(snap: ModelSnapshot, checked: CheckedBundle, *, map_existing: bo
     return out
 
 
-def _machines(snap: ModelSnapshot, checked: CheckedBundle, map_existing: bool) -> dict[str, Any]:
-    mapping = infer_machine_map(snap, checked.bundle, map_existing=map_existing)
+def _machines(snap: ModelSnapshot, checked: CheckedBundle, map_existing: bool,
+              machine_map: Mapping[str, str]) -> dict[str, Any]:
+    mapping = infer_machine_map(snap, checked.bundle, map_existing=map_existing, machine_map=machine_map)
     out: dict[str, Any] = {}
     for mid in sorted(checked.bundle.machines, key=int):
         if mid not in mapping:

@@ -55,11 +55,15 @@ class Plan:
         return heading + "\n" + "".join(f"- {c.description}\n" for c in self.changes)
 
 
-def plan_bundle(snapshot: ModelSnapshot, checked: CheckedBundle, *, map_existing: bool = False) -> Plan:
-    return _Planner(snapshot, checked, map_existing).run()
+def plan_bundle(snapshot: ModelSnapshot, checked: CheckedBundle, *, map_existing: bool = False,
+                machine_map: Mapping[str, str] | None = None) -> Plan:
+    """``machine_map`` (bundle machine → model machine) and ``map_existing`` are
+    ``--map-machines=existing,0=3``."""
+    return _Planner(snapshot, checked, map_existing, dict(machine_map or {})).run()
 
 
-def infer_machine_map(snap: ModelSnapshot, bundle: Bundle, *, map_existing: bool = False) -> dict[str, str]:
+def infer_machine_map(snap: ModelSnapshot, bundle: Bundle, *, map_existing: bool = False,
+                      machine_map: Mapping[str, str] | None = None) -> dict[str, str]:
     """Bundle machine id → model machine id, for bundle machines the model already has.
 
     A bundle machine is recognised through the units placed on it, or, while it
@@ -68,6 +72,12 @@ def infer_machine_map(snap: ModelSnapshot, bundle: Bundle, *, map_existing: bool
     ``--map-machines=existing`` a model machine with the same id is taken too.
     """
     found: dict[str, str] = {}
+    for bid, mid in (machine_map or {}).items():
+        if bid not in bundle.machines:
+            raise BundleError(f'--map-machines {bid}={mid}: the bundle has no machine "{bid}"', machine=bid)
+        if mid not in snap.machines:
+            raise BundleError(f'--map-machines {bid}={mid}: the model has no machine "{mid}"', machine=mid)
+        found[bid] = mid
     for app in bundle.applications.values():
         current = snap.applications.get(app.name)
         if current is None:
@@ -101,11 +111,13 @@ def same_constraints(a: str, b: str) -> bool:
 
 
 class _Planner:
-    def __init__(self, snapshot: ModelSnapshot, checked: CheckedBundle, map_existing: bool) -> None:
+    def __init__(self, snapshot: ModelSnapshot, checked: CheckedBundle, map_existing: bool,
+                 machine_map: dict[str, str]) -> None:
         self.snap = snapshot
         self.checked = checked
         self.bundle = checked.bundle
         self.map_existing = map_existing
+        self.machine_map = machine_map
         self.changes: list[Change] = []
         self.counters: dict[str, int] = {}
         self.machine_of_bundle: dict[str, str] = {}
@@ -176,7 +188,8 @@ class _Planner:
     # -- machines and units -----------------------------------------------------------
     def _bundle_machines(self) -> None:
         """Map bundle machines to model machines where units show the way; add the rest."""
-        self.machine_of_bundle.update(infer_machine_map(self.snap, self.bundle, map_existing=self.map_existing))
+        self.machine_of_bundle.update(infer_machine_map(self.snap, self.bundle, map_existing=self.map_existing,
+                                                        machine_map=self.machine_map))
         for mid in sorted(self.bundle.machines, key=int):
             if mid in self.machine_of_bundle:
                 continue

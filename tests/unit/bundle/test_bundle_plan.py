@@ -177,3 +177,16 @@ def test_an_interrupted_deploy_finishes_when_run_again(workdir: Path, cut: int) 
     assert bundlelib.plan_bundle(done, cb).changes == ()
     assert bundlelib.diff_bundle(done, cb) == {}
     assert len(done.machines) == 4  # machines made before the interruption are used, not duplicated
+
+
+def test_map_machines_pairs_place_bundle_machines_on_model_machines(workdir: Path) -> None:
+    text = "machines:\n  '0': {}\napplications:\n  hooks:\n    charm: ./charms/bash-hooks\n    num_units: 1\n" \
+           "    to: ['0']\n"
+    cb = checked(write(workdir, "b.yaml", text))
+    model = bundlelib.ModelSnapshot(machines={"7": bundlelib.MachineState(id="7")})
+    plan = bundlelib.plan_bundle(model, cb, machine_map={"0": "7"})
+    assert kinds(plan) == ["upload-charm", "deploy", "add-unit"] and plan.changes[-1].args["to"] == "7"
+    with pytest.raises(bundlelib.BundleError, match='the model has no machine "8"'):
+        bundlelib.plan_bundle(model, cb, machine_map={"0": "8"})
+    with pytest.raises(bundlelib.BundleError, match='the bundle has no machine "3"'):
+        bundlelib.plan_bundle(model, cb, machine_map={"3": "7"})

@@ -110,7 +110,7 @@ BUNDLE = str(Path(__file__).resolve().parents[3] / "bundles" / "demo.yaml")
         (["deploy", BUNDLE, "--to", "0", "--config", "a=b"], "--config, --to"),
         (["deploy", BUNDLE, "--channel", "edge"], "--channel"),
         (["deploy", BUNDLE, "web"], "an application name cannot be given"),
-        (["deploy", BUNDLE, "--map-machines", "0=1"], 'only "existing" is supported'),
+        (["deploy", BUNDLE, "--map-machines", "existing,zero=1"], 'got "zero=1"'),
         (["deploy", CHARM, "--map-machines", "existing"], "not supported when deploying a charm: --map-machines"),
     ],
 )

@@ -14,26 +14,37 @@ from ..app import Session, cli, info, model_option
 from .deploy import _progress, charm_archive_bytes
 
 
-def parse_map_machines(value: str | None) -> bool:
-    """``--map-machines=existing``: bundle machine N is model machine N where that exists."""
-    if not value:
-        return False
-    if value.split(",")[0] != "existing" or "," in value:
-        raise InvalidArgumentError(f'--map-machines "{value}": only "existing" is supported', usage=True)
-    return True
+def parse_map_machines(value: str | None) -> tuple[bool, dict[str, str]]:
+    """``--map-machines=existing[,BUNDLE=MODEL...]``: ``existing`` takes model machine N for
+    bundle machine N where it exists; ``0=3`` puts bundle machine 0 on model machine 3."""
+    existing, explicit = False, {}
+    for item in (value or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item == "existing":
+            existing = True
+            continue
+        bid, sep, mid = item.partition("=")
+        if not (sep and bid.isdigit() and mid.isdigit()):
+            raise InvalidArgumentError(f'--map-machines "{value}": expected "existing" and/or BUNDLE-ID=MACHINE-ID '
+                                       f'pairs, got "{item}"', usage=True)
+        explicit[str(int(bid))] = str(int(mid))
+    return existing, explicit
 
 
 def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, dry_run: bool,
                   map_machines: str | None, force: bool) -> None:
     """Plan a bundle against the model and apply the plan (or print it with --dry-run)."""
-    map_existing = parse_map_machines(map_machines)
+    map_existing, machine_map = parse_map_machines(map_machines)
     overlay_paths = [Path(o).expanduser() for o in overlays]
     sess = Session(model)
     client = sess.client()
     info(f'Located bundle "{bundles.bundle_file(path)}"')
     prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress),
                                force=force)
-    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
+    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
+                                 machine_map=machine_map)
     annotated = sorted(a.name for a in prepared.checked.bundle.applications.values() if a.annotations)
     if annotated:
         info(f"note: annotations are not stored yet; ignored for {', '.join(annotated)}")
@@ -53,8 +64,9 @@ def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, d
 @model_option
 @click.argument("bundle_path")
 @click.option("--overlay", "overlays", multiple=True, metavar="FILE", help="An overlay to apply first; repeatable.")
-@click.option("--map-machines", default=None, metavar="existing",
-              help="Treat bundle machine N as the model's machine N where it exists.")
+@click.option("--map-machines", default=None, metavar="existing[,B=M...]",
+              help="Treat bundle machine N as the model's machine N where it exists (existing), "
+                   "or bundle machine B as model machine M.")
 @click.option("--annotations", is_flag=True, hidden=True)
 def diff_bundle(model: str | None, bundle_path: str, overlays: tuple[str, ...], map_machines: str | None,
                 annotations: bool) -> None:
@@ -66,13 +78,14 @@ def diff_bundle(model: str | None, bundle_path: str, overlays: tuple[str, ...], 
       pyjuju diff-bundle ./bundle.yaml
       pyjuju diff-bundle ./bundle.yaml --overlay ./prod.yaml
     """
-    map_existing = parse_map_machines(map_machines)
+    map_existing, machine_map = parse_map_machines(map_machines)
     sess = Session(model)
     client = sess.client()
     prepared = bundles.prepare(client, sess.model, Path(bundle_path).expanduser(),
                                [Path(o).expanduser() for o in overlays],
                                lambda p: charm_archive_bytes(p, _progress), force=True)
-    doc = bundlelib.diff_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing)
+    doc = bundlelib.diff_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
+                                machine_map=machine_map)
     click.echo(yaml.safe_dump(doc, sort_keys=False, default_flow_style=False) if doc else "{}\n", nl=False)
 
 

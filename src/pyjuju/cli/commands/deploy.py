@@ -73,8 +73,9 @@ def _progress(message: str) -> None:
 @click.option("--attach-storage", multiple=True, hidden=True)
 @click.option("--overlay", multiple=True, metavar="FILE",
               help="Bundles: an overlay applied on top of the bundle; repeatable.")
-@click.option("--map-machines", default=None, metavar="existing",
-              help="Bundles: use the model's machine N for bundle machine N where it exists.")
+@click.option("--map-machines", default=None, metavar="existing[,B=M...]",
+              help="Bundles: use the model's machine N for bundle machine N where it exists (existing), "
+                   "or model machine M for bundle machine B.")
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be deployed (for a bundle: the plan).")
 def deploy(model: str | None, charm_path: str, application: str | None, num_units: int,
            config: tuple[str, ...], to: str | None, constraints: tuple[str, ...], storage: tuple[str, ...],
