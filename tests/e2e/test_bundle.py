@@ -16,7 +16,8 @@ from .harness import CHARMS, Juju
 BUNDLE = """\
 description: five applications
 machines:
-  "0": {}
+  "0":
+    annotations: {rack: a}
   "1":
     constraints: mem=256M
 applications:
@@ -24,6 +25,7 @@ applications:
     charm: ./charms/bash-provider
     num_units: 2
     to: ["0", "1"]
+    annotations: {gui-x: "10"}
   requirer:
     charm: ./charms/bash-requirer
     num_units: 2
@@ -149,6 +151,8 @@ def test_bundle_deploy_redeploy_edit_diff_and_export(controller: Juju, juju: Juj
     doc = yaml.safe_load(exported.read_text())
     assert doc["applications"]["hooks"]["expose"] is True
     assert doc["applications"]["peer"]["num_units"] == 3
+    assert doc["applications"]["provider"]["annotations"] == {"gui-x": "10"}
+    assert {"rack": "a"} in [m.get("annotations") for m in doc["machines"].values()]
     assert all((exported.parent / a["charm"]).is_file() for a in doc["applications"].values())
     out, _ = deploy(juju, str(exported), "--dry-run")
     assert out == "No changes to apply.\n"  # the model already is its own export

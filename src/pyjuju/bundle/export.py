@@ -48,6 +48,8 @@ def export_bundle(snap: ModelSnapshot, charm_ref: Callable[[ApplicationState], s
             body["storage"] = dict(sorted(app.storage.items()))
         if app.trust:
             body["trust"] = True
+        if app.annotations:
+            body["annotations"] = dict(sorted(app.annotations.items()))
         if _everywhere(app.exposed):
             body["expose"] = True
         elif app.exposed:

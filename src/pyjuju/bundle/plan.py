@@ -40,7 +40,7 @@ class Change:
     id: str
     kind: str
     """upload-charm | add-machine | deploy | refresh | add-unit | set-options | set-constraints |
-    attach-resource | trust | add-relation | expose"""
+    attach-resource | trust | add-relation | expose | set-annotations"""
     args: Mapping[str, Any]
     description: str
 
@@ -153,6 +153,13 @@ class _Planner:
                 self.add("add-relation", {"endpoints": [a, b]}, f"add relation {a} - {b}")
         for app in apps:
             self._expose(app)
+        for app in apps:
+            current = self.snap.applications.get(app.name)
+            have = current.annotations if current is not None else {}
+            wanted = {k: v for k, v in app.annotations.items() if have.get(k) != v}
+            if wanted:
+                self.add("set-annotations", {"application": app.name, "annotations": wanted},
+                         f"set annotations for {app.name}")
         return Plan(changes=tuple(self.changes))
 
     # -- charms --------------------------------------------------------------------------

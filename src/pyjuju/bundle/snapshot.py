@@ -41,6 +41,7 @@ class ApplicationState:
     base: str = ""
     resources: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Resource name → sha256 of the file attached."""
+    annotations: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +86,7 @@ class ModelSnapshot:
                 next_unit=int(a.get("next-unit") or 0),
                 base=a.get("base") or "",
                 resources=dict(a.get("resources") or {}),
+                annotations=dict(a.get("annotations") or {}),
             )
         machines = {m["id"]: MachineState(id=m["id"], constraints=m.get("constraints") or "",
                                           base=m.get("base") or "", annotations=dict(m.get("annotations") or {}))

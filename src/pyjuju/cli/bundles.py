@@ -170,6 +170,8 @@ def _apply_batch(client: Client, model: str, prepared: Prepared, batch: list[bun
     elif kind == "add-relation":
         a, b = args["endpoints"]
         client.integrate(model, a, b)
+    elif kind == "set-annotations":
+        bundle_client.set_annotations(client, model, args["application"], dict(args["annotations"]))
     elif kind == "expose":
         for endpoint, spec in sorted(args["endpoints"].items()):
             client.expose(model, args["application"], endpoints=[endpoint] if endpoint else None,

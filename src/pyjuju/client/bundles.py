@@ -17,6 +17,13 @@ def snapshot(client: Client, model: str) -> dict[str, Any]:
     return result
 
 
+def set_annotations(client: Client, model: str, application: str, annotations: dict[str, str]) -> dict[str, str]:
+    result: dict[str, str] = client._call(
+        "POST", f"/api/models/{client._m(model)}/applications/{quote(application)}/annotations",
+        body={"annotations": annotations})["annotations"]
+    return result
+
+
 def charm_archive(client: Client, model: str, url: str) -> bytes:
     return _bytes(client, f"/api/models/{client._m(model)}/charm-archive", params={"url": url})
 

@@ -75,6 +75,7 @@ class ApplicationRow:
     storage: dict[str, Any] = dataclasses.field(default_factory=dict)
     trust: bool = False
     exposed_endpoints: dict[str, dict[str, list[str]]] = dataclasses.field(default_factory=dict)
+    annotations: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -101,6 +101,7 @@ applications = sa.Table(
     sa.Column("created", sa.String, nullable=False),
     sa.Column("storage", sa.JSON, nullable=False, server_default="{}"),  # name -> directive
     sa.Column("trust", sa.Boolean, nullable=False, server_default="0"),
+    sa.Column("annotations", sa.JSON, nullable=False, server_default="{}"),  # set by bundles
     # endpoint ("" = all) -> {"expose-to-cidrs": [...], "expose-to-spaces": [...]}; exposed iff non-empty
     sa.Column("exposed_endpoints", sa.JSON, nullable=False, server_default="{}"),
 )

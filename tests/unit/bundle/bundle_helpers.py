@@ -127,6 +127,9 @@ def simulate(snap: bundlelib.ModelSnapshot, checked_bundle: bundlelib.CheckedBun
         elif c.kind == "expose":
             exposed = {k: bundlelib.ExposedEndpoint.from_wire(v) for k, v in a["endpoints"].items()}
             apps[a["application"]] = dataclasses.replace(apps[a["application"]], exposed=exposed)
+        elif c.kind == "set-annotations":
+            app = apps[a["application"]]
+            apps[app.name] = dataclasses.replace(app, annotations={**app.annotations, **a["annotations"]})
         elif c.kind == "trust":
             apps[a["application"]] = dataclasses.replace(apps[a["application"]], trust=True)
         else:

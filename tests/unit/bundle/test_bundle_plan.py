@@ -190,3 +190,16 @@ def test_map_machines_pairs_place_bundle_machines_on_model_machines(workdir: Pat
         bundlelib.plan_bundle(model, cb, machine_map={"0": "8"})
     with pytest.raises(bundlelib.BundleError, match='the bundle has no machine "3"'):
         bundlelib.plan_bundle(model, cb, machine_map={"3": "7"})
+
+
+def test_annotations_are_set_once(workdir: Path) -> None:
+    text = FIVE_APPS.replace("  sub:\n    charm: ./charms/bash-sub\n",
+                             "  sub:\n    charm: ./charms/bash-sub\n    annotations: {gui-x: '1'}\n")
+    cb = checked(write(workdir, "bundle.yaml", text))
+    plan = bundlelib.plan_bundle(EMPTY, cb)
+    assert [c.args for c in plan.changes if c.kind == "set-annotations"] == [
+        {"application": "sub", "annotations": {"gui-x": "1"}}]
+    model = simulate(EMPTY, cb, plan)
+    assert bundlelib.plan_bundle(model, cb).changes == ()
+    doc = bundlelib.export_bundle(model, lambda a: f"./charms/{a.charm_name}")[0]
+    assert doc["applications"]["sub"]["annotations"] == {"gui-x": "1"}

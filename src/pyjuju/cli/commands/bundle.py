@@ -45,9 +45,6 @@ def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, d
                                force=force)
     plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
                                  machine_map=machine_map)
-    annotated = sorted(a.name for a in prepared.checked.bundle.applications.values() if a.annotations)
-    if annotated:
-        info(f"note: annotations are not stored yet; ignored for {', '.join(annotated)}")
     if dry_run:
         click.echo(plan.render(), nl=False)
         return

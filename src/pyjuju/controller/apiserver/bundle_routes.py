@@ -19,6 +19,13 @@ async def model_snapshot(model: str, svc: Services = Depends(services)) -> dict[
     return snapshot.model_snapshot(svc, model)
 
 
+@router.post("/models/{model}/applications/{application}/annotations")
+async def set_annotations(model: str, application: str, body: dict[str, Any],
+                          svc: Services = Depends(services)) -> dict[str, Any]:
+    values = {str(k): "" if v is None else str(v) for k, v in (body.get("annotations") or {}).items()}
+    return {"annotations": snapshot.set_annotations(svc, model, application, values)}
+
+
 @router.get("/models/{model}/charm-archive")
 async def charm_archive(model: str, url: str, svc: Services = Depends(services)) -> FileResponse:
     return FileResponse(snapshot.charm_archive(svc, model, url), media_type="application/zip")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.constraints import Constraints
-from ...core.errors import CharmNotFoundError
+from ...core.errors import ApplicationNotFoundError, CharmNotFoundError
 from .base import Services
 from .charms import charm_blob, get_charm
 from .models import resolve_model
@@ -50,6 +50,7 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
                 "constraints": app.constraints,
                 "exposed-endpoints": exposed,
                 "trust": app.trust,
+                "annotations": dict(app.annotations),
                 "subordinate": app.subordinate,
                 "storage": {k: _directive(v) for k, v in (app.storage or {}).items()},
                 "units": [{"name": u.name, "machine": u.machine_id, "principal": u.principal}
@@ -88,6 +89,21 @@ def _directive(d: Any) -> str:
     if d.get("count") is not None:
         parts.append(str(d["count"]))
     return ",".join(parts)
+
+
+def set_annotations(svc: Services, model_ref: str, application: str, values: dict[str, str]) -> dict[str, str]:
+    """Merge annotations into an application's (an empty value removes a key), as Juju's
+    set-annotations does; bundles set them. Returns the result."""
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        app = tx.application(m.uuid, application)
+        if app is None or app.life != "alive":
+            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
+        merged = {**app.annotations, **values}
+        merged = {k: v for k, v in merged.items() if v != ""}
+        if merged != app.annotations:
+            tx.update_application(m.uuid, application, kind="application-annotations", annotations=merged)
+        return merged
 
 
 def charm_archive(svc: Services, model_ref: str, url: str) -> Any:
