@@ -141,6 +141,10 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
         pass
     else:
         raise AlreadyExistsError(f'cannot add application "{app}": application already exists')
+    if num_units > len([d for d in placement if d != "new"]) and not loaded.meta.subordinate:
+        # Some unit gets a new machine: constraints the provider cannot meet are refused
+        # here, before anything is uploaded (the controller checks again when it deploys).
+        client.check_constraints(sess.model, " ".join(constraints))
     storage_map = _pairs_of(storage, "--storage")
     blobs = {}
     for name, rpath in _resource_files(resources).items():
