@@ -494,19 +494,28 @@ class UnitAgent:
 
     def _kill_stale_hook(self) -> None:
         """A hook left running by a killed agent must not overlap its re-run."""
-        op = self.local.op
-        if not op or not op.get("pid"):
-            return
-        pid = int(op["pid"])
-        if process.start_time(pid) is not None and process.start_time(pid) == op.get("pid_start"):
+        pid = self._own_hook_pid()
+        if pid is not None:
             process.signal_group(pid, signal.SIGKILL)
 
     async def shutdown(self) -> None:
-        """Stop: kill a running hook (it will run again on restart)."""
+        """Stop: kill a running hook (it will run again on restart).
+
+        Only if that pid is still the hook we started: a finished hook's pid may
+        already belong to another process on the host (pids are recycled)."""
         self._stopping = True
+        pid = self._own_hook_pid()
+        if pid is not None:
+            process.signal_group(pid, signal.SIGTERM)
+
+    def _own_hook_pid(self) -> int | None:
+        """The pid of the hook this unit started, if that process is still the same one."""
         op = self.local.op
-        if op and op.get("pid"):
-            process.signal_group(int(op["pid"]), signal.SIGTERM)
+        if not op or not op.get("pid"):
+            return None
+        pid = int(op["pid"])
+        started = process.start_time(pid)
+        return pid if started is not None and started == op.get("pid_start") else None
 
     def remove_files(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)

@@ -188,7 +188,7 @@ def destroy_controller(controller_name: str, no_prompt: bool, destroy_all_models
     except ConnectionFailedError:
         info("controller is not responding; cleaning up locally")
         _local_cleanup(data_dir, pid)
-    _wait_exit(pid)
+    _wait_exit(pid, data_dir)
     if data_dir.is_dir():
         shutil.rmtree(data_dir, ignore_errors=True)
     sess.store.remove_controller(name)
@@ -210,19 +210,34 @@ def kill_controller(controller_name: str, no_prompt: bool, timeout: str | None) 
     info(f'Controller "{name}" killed')
 
 
+def _is_controller(pid: int, data_dir: Path) -> bool:
+    """Whether ``pid`` is still this controller's process.
+
+    A controller that died long ago left its pid in controllers.yaml, and pids are
+    recycled: signalling it unchecked could kill any process on the host."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if b"pyjuju.cmd.controller" not in args:
+        return False
+    want = data_dir.resolve()
+    return any(os.path.realpath(a.decode(errors="replace")) == str(want) for a in args if a)
+
+
 def _local_cleanup(data_dir: Path, pid: int) -> None:
-    if pid > 0:
+    if pid > 0 and _is_controller(pid, data_dir):
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-        _wait_exit(pid)
+        _wait_exit(pid, data_dir)
     if (data_dir / "controller.json").exists():
         subprocess.run([sys.executable, "-m", "pyjuju.cmd.controller", "--data-dir", str(data_dir), "--destroy"],
                        check=False)
 
 
-def _wait_exit(pid: int, timeout: float = 20) -> None:
+def _wait_exit(pid: int, data_dir: Path, timeout: float = 20) -> None:
     if pid <= 0:
         return
     deadline = time.monotonic() + timeout
@@ -237,6 +252,8 @@ def _wait_exit(pid: int, timeout: float = 20) -> None:
         except ChildProcessError:
             pass
         time.sleep(0.05)
+    if not _is_controller(pid, data_dir):
+        return
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

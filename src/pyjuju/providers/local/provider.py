@@ -195,7 +195,8 @@ class LocalProvider:
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline and self._alive(entry):
                 time.sleep(0.05)
-            process.signal_group(int(entry["pid"]), signal.SIGKILL)
+            if self._alive(entry):  # never signal a pid that may since belong to someone else
+                process.signal_group(int(entry["pid"]), signal.SIGKILL)
         if entry.get("ns"):
             for pid in netns.namespace_pids(entry["ns"]):
                 process.signal_group(pid, signal.SIGKILL)
