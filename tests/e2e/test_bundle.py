@@ -111,6 +111,10 @@ def test_bundle_deploy_redeploy_edit_diff_and_export(controller: Juju, juju: Juj
     assert machine["peer/0"] == machine["peer/1"] == machine["provider/1"]  # bundle machine "1"
     assert len(set(machine.values())) == 4
     assert st["machines"][machine["provider/1"]]["constraints"] == "mem=256M"
+    shown = json.loads(juju.cli("show-machine", machine["provider/1"], "--format", "json").stdout)["machines"]
+    assert list(shown) == [machine["provider/1"]] and shown[machine["provider/1"]]["constraints"] == "mem=256M"
+    res = juju.cli("show-machine", "99", check=False)
+    assert res.returncode == 1 and "machine 99 not found" in res.stderr
     assert apps["hooks"]["exposed"] is True and apps["provider"]["exposed"] is False
     assert apps["hooks"]["units"]["hooks/0"]["workload-status"]["message"] == "greeting=hi count=5"
     assert apps["requirer"]["units"]["requirer/0"]["workload-status"]["message"] == "tokens=2"

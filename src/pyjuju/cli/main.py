@@ -57,7 +57,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "scp", "ssh",
     ),
     "status": (
-        "list-machines", "machines", "show-unit", "status",
+        "list-machines", "machines", "show-machine", "show-unit", "status",
     ),
     "waiting": (
         "wait", "wait-for",

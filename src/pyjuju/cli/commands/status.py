@@ -9,6 +9,7 @@ import click
 
 from ...core import timefmt
 from ...core.duration import parse_duration
+from ...core.errors import MachineNotFoundError
 from ..app import Session, cli, emit, format_option, model_option
 from ..render.formats import localize_times
 from ..render.machines import machines_tabular
@@ -90,6 +91,27 @@ def machines(model: str | None, fmt: str, output: str | None, utc: bool) -> None
 
 
 cli.add_command(machines, "list-machines")
+
+
+@cli.command("show-machine")
+@model_option
+@click.argument("machine_ids", nargs=-1, required=True)
+@format_option("yaml", ("yaml", "json", "tabular"))
+@click.option("--utc", is_flag=True)
+def show_machine(model: str | None, machine_ids: tuple[str, ...], fmt: str, output: str | None, utc: bool) -> None:
+    """Show machines' details (status, addresses, hardware, constraints), like `machines`
+    narrowed to the ids given; an unknown id is an error.
+
+    \b
+      pyjuju show-machine 0 1 --format json
+    """
+    sess = Session(model)
+    doc = localize_times(sess.client().machines(sess.model), utc=utc)
+    missing = [m for m in machine_ids if m not in doc["machines"]]
+    if missing:
+        raise MachineNotFoundError(f"machine {missing[0]} not found", machine=missing[0])
+    doc = {**doc, "machines": {m: doc["machines"][m] for m in machine_ids}}
+    emit(doc, fmt, machines_tabular, output=output)
 
 
 @cli.command("show-unit")
