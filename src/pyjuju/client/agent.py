@@ -107,24 +107,16 @@ class AgentClient:
 
     # -- calls ------------------------------------------------------------------
     async def download_charm(self, sha256: str, dest: Path) -> None:
-        tmp = dest.with_suffix(".part")
-        try:
-            async with self._http.stream("GET", f"/api/agent/charms/{sha256}") as resp:
-                if resp.status_code >= 400:
-                    await resp.aread()
-                    raise_for(resp)
-                with open(tmp, "wb") as f:
-                    async for chunk in resp.aiter_bytes():
-                        f.write(chunk)
-        except httpx.TransportError as e:
-            raise connection_failed(self.base_url, e) from None
-        tmp.replace(dest)
+        await self._download(f"/api/agent/charms/{sha256}", dest, dest.with_suffix(".part"))
 
     async def download_resource(self, application: str, name: str, dest: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".part")
+        await self._download(f"/api/agent/resources/{application}/{name}", dest, dest.with_name(dest.name + ".part"))
+
+    async def _download(self, path: str, dest: Path, tmp: Path) -> None:
+        """Stream a file to ``tmp``, then move it into place: ``dest`` is never half written."""
         try:
-            async with self._http.stream("GET", f"/api/agent/resources/{application}/{name}") as resp:
+            async with self._http.stream("GET", path) as resp:
                 if resp.status_code >= 400:
                     await resp.aread()
                     raise_for(resp)
