@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.errors import ConnectionFailedError, PyjujuError
 from ...core.process import start_time
-from ..hooks.env import hook_env
 from ..hooks.runner import find_executable, run_command
 from .state import HookInfo
 
@@ -58,20 +57,8 @@ async def run(ua: UnitAgent, task: dict[str, Any]) -> None:
                       action_params=None if is_exec else dict(task.get("params") or {}),
                       log_action=lambda msg: ua.host.client.log_task(tid, msg))
     dispatch_path = f"actions/{name}"
-    env = hook_env(
-        unit=ua.name,
-        model_name=ua.host.model().get("name", ""),
-        model_uuid=ua.host.model().get("uuid", ""),
-        machine_id=ua.host.machine_id,
-        charm_dir=str(ua.charm_dir),
-        tools_dir=str(ua.host.tools_dir),
-        socket_path=ua.socket_path,
-        context_id=ctx.id,
-        hook_name="",
-        dispatch_path="" if is_exec else dispatch_path,
-        api_addresses=ua.host.api_addresses,
-        principal=view.get("principal", ""),
-        proxy=ua.host.model().get("proxy"),
+    env = ua.env_for(
+        ctx.id, view, hook_name="", dispatch_path="" if is_exec else dispatch_path,
         extra={} if is_exec else {"JUJU_ACTION_NAME": name, "JUJU_ACTION_UUID": tid,
                                   "JUJU_ACTION_TAG": f"action-{tid}"},
     )

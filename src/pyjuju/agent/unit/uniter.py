@@ -226,20 +226,8 @@ class UnitAgent:
         self._pre_hook_status(hook)
         ctx = self._context(hook, view)
         dispatch_path = f"hooks/{hook.name}"
-        env = hook_env(
-            unit=self.name,
-            model_name=self.host.model().get("name", ""),
-            model_uuid=self.host.model().get("uuid", ""),
-            machine_id=self.host.machine_id,
-            charm_dir=str(self.charm_dir),
-            tools_dir=str(self.host.tools_dir),
-            socket_path=self.socket_path,
-            context_id=ctx.id,
-            hook_name=hook.name,
-            dispatch_path=dispatch_path,
-            api_addresses=self.host.api_addresses,
-            principal=view.get("principal", ""),
-            proxy=self.host.model().get("proxy"),
+        env = self.env_for(
+            ctx.id, view, hook_name=hook.name, dispatch_path=dispatch_path,
             relation=None if hook.relation_id is None else (
                 hook.endpoint, f"{hook.endpoint}:{hook.relation_id}", hook.remote_unit, hook.remote_app),
             departing_unit=hook.departing_unit,
@@ -507,6 +495,18 @@ class UnitAgent:
         pid = self._own_hook_pid()
         if pid is not None:
             process.signal_group(pid, signal.SIGTERM)
+
+    def env_for(self, context_id: str, view: dict[str, Any], *, hook_name: str, dispatch_path: str,
+                **kwargs: Any) -> dict[str, str]:
+        """The environment of a hook, action or exec on this unit; ``kwargs`` go to :func:`hook_env`."""
+        model = self.host.model()
+        return hook_env(
+            unit=self.name, model_name=model.get("name", ""), model_uuid=model.get("uuid", ""),
+            machine_id=self.host.machine_id, charm_dir=str(self.charm_dir), tools_dir=str(self.host.tools_dir),
+            socket_path=self.socket_path, context_id=context_id, hook_name=hook_name,
+            dispatch_path=dispatch_path, api_addresses=self.host.api_addresses,
+            principal=view.get("principal", ""), proxy=model.get("proxy"), **kwargs,
+        )
 
     def _own_hook_pid(self) -> int | None:
         """The pid of the hook this unit started, if that process is still the same one."""
