@@ -147,7 +147,10 @@ class OutputCommand(Command):
 
     def write(self, value: Any) -> None:
         """Format ``value``; write it to ``-o`` (created/truncated, nothing printed) or stdout."""
-        data = FORMATTERS[self.format](value)
+        self.emit(FORMATTERS[self.format](value))
+
+    def emit(self, data: bytes) -> None:
+        """Write already formatted bytes to ``-o`` (created/truncated) or stdout."""
         if not self.output_path:
             self.inv.stdout += data
             return

@@ -248,18 +248,20 @@ Examples:
 class _SecretOutputCommand(OutputCommand):
     formats = ("json", "yaml")
     default_format = "yaml"
+    label: str
+    uri: str | None = None
 
-    def emit(self, data: bytes) -> None:
-        """Write already formatted bytes where :meth:`write` would."""
-        if not self.output_path:
-            self.inv.stdout += data
-            return
-        path = self.abs_path(self.output_path)
-        try:
-            with open(path, "wb") as f:
-                f.write(data)
-        except OSError as e:
-            raise ToolError(f"open {path}: {_os_reason(e)}") from None
+    def take_uri(self, args: list[str]) -> list[str]:
+        """An optional secret URI first; without one, ``--label`` must name the secret."""
+        if args:
+            try:
+                self.uri = parse_secret_uri(args[0])
+            except ValueError:
+                raise usage_error(f"secret URI {go_quote(args[0])} not valid") from None
+            args = args[1:]
+        if self.uri is None and not self.label:
+            raise usage_error("require either a secret URI or label")
+        return args
 
 
 class SecretGet(_SecretOutputCommand):
@@ -286,10 +288,8 @@ Examples:
     secret-get secret:9m4e2mr0ui3e8a215n4g --refresh
     secret-get secret:9m4e2mr0ui3e8a215n4g --label db-password
 """
-    label: str
     peek: bool
     refresh: bool
-    uri: str | None = None
     key: str = ""
 
     def set_flags(self, f: FlagSet) -> None:
@@ -300,14 +300,7 @@ Examples:
                usage="get the latest revision and also get this same revision for subsequent calls")  # fmt: skip
 
     def init(self, args: list[str]) -> None:
-        if args:
-            try:
-                self.uri = parse_secret_uri(args[0])
-            except ValueError:
-                raise usage_error(f"secret URI {go_quote(args[0])} not valid") from None
-            args = args[1:]
-        if self.uri is None and not self.label:
-            raise usage_error("require either a secret URI or label")
+        args = self.take_uri(args)
         if self.peek and self.refresh:
             raise usage_error("specify one of --peek or --refresh but not both")
         if args:
@@ -365,22 +358,13 @@ Examples:
     secret-info-get secret:9m4e2mr0ui3e8a215n4g
     secret-info-get --label db-password
 """
-    label: str
-    uri: str | None = None
 
     def set_flags(self, f: FlagSet) -> None:
         super().set_flags(f)
         f.string("label", dest="label", usage="a label used to identify the secret")
 
     def init(self, args: list[str]) -> None:
-        if args:
-            try:
-                self.uri = parse_secret_uri(args[0])
-            except ValueError:
-                raise usage_error(f"secret URI {go_quote(args[0])} not valid") from None
-            args = args[1:]
-        if self.uri is None and not self.label:
-            raise usage_error("require either a secret URI or label")
+        args = self.take_uri(args)
         if self.uri is not None and self.label:
             raise usage_error("specify either a secret URI or label but not both")
         check_empty(args)
