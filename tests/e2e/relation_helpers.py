@@ -243,7 +243,7 @@ def refused_without_change(juju: Juju, *args: str, error: str | re.Pattern[str])
     return out
 
 
-# -- Juju's per-relation ordering guarantees (charm-runtime spec §2.3) ---------------------
+# -- Juju's per-relation ordering guarantees ---------------------
 def check_relation_order(
     rs: list[Run],
     relation_id: str,

@@ -91,7 +91,7 @@ def deployed(juju: Juju, counts: dict[str, int]) -> Callable[[dict[str, Any]], b
 
 def check_first_deploy(hooks: list[str], created: set[str]) -> None:
     """install, the relation-created of every relation already there, then leadership,
-    config-changed and start (spec §2.3, first deployment of a unit)."""
+    config-changed and start (the first deployment of a unit)."""
     upto = hooks[: hooks.index("start") + 1]
     n = len(created)
     assert upto[0] == "install", hooks
@@ -200,7 +200,7 @@ def test_ops_provider_requirer(juju: Juju, tmp_path: Path, ops_version: str) -> 
     for unit in db_units:
         bag = seen["units"][unit]
         assert bag["host"] == addresses[unit] and bag["port"] == "5432", (unit, bag)
-        # Juju's own keys are in every unit bag (spec §5.5).
+        # Juju's own keys are in every unit bag.
         assert bag["private-address"] == addresses[unit], bag
         assert bag["ingress-address"] == addresses[unit], bag
         assert bag["egress-subnets"] == f"{addresses[unit]}/32", bag

@@ -62,7 +62,7 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
 
 
 def merge(base: dict[str, Any], overlay: Mapping[str, Any], overlay_dir: Path) -> dict[str, Any]:
-    """Apply one overlay (spec §5.5): relations append, machines overwrite, an empty
+    """Apply one overlay (docs/juju-compat.md, Bundles): relations append, machines overwrite, an empty
     application removes it, other application keys overwrite key by key (options merge)."""
     out = copy.deepcopy(base)
     for key, value in overlay.items():

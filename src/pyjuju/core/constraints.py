@@ -1,4 +1,4 @@
-"""Constraints: ``mem=4G cores=2 tags=a,b`` (spec/cli-and-outputs.md §1.3).
+"""Constraints: ``mem=4G cores=2 tags=a,b``.
 
 Parsed once into a typed value; sizes are MiB, rounded up; naming a key twice
 is an error, as in Juju. An empty value (``mem=``) leaves the key unset, which is

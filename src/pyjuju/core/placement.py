@@ -1,4 +1,4 @@
-"""Placement directives (``--to``, spec/cli-and-outputs.md §1.2), parsed into values.
+"""Placement directives (``--to``), parsed into values.
 
 Parsing is separate from planning so that every front end (the CLI, bundles, the
 API) agrees on what a directive *means* before the controller decides whether it

@@ -1,4 +1,4 @@
-"""Status values and the application-status derivation rule (spec §7)."""
+"""Status values and the application-status derivation rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The hook environment (spec/charm-runtime.md §3.2)."""
+"""The hook environment."""
 
 from __future__ import annotations
 

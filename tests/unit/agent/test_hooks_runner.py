@@ -129,7 +129,7 @@ def test_missing_metadata_is_charm_missing_from_disk(tmp_path) -> None:
 
 
 def test_missing_metadata_fails_even_a_hook_without_file(tmp_path) -> None:
-    # spec/charm-runtime.md §1.6: if metadata.yaml is missing, *every* hook fails with
+    # As in Juju: if metadata.yaml is missing, *every* hook fails with
     # "charm missing from disk" - a hook without a file must not be a successful "missing".
     c = charm(tmp_path / "c", {"hooks/start*": "#!/bin/sh\n"}, metadata=False)
     res, _, _ = run(c)

@@ -1,8 +1,8 @@
 """Status documents for the renderer tests.
 
-``DEMO`` and ``WEB_K8S`` transcribe the examples of spec §2.12 (machine and k8s
-models) so that the tabular output can be checked against spec §4 line for
-line. ``SMALL`` is a one-application model exercising the awkward cases: a
+``DEMO`` and ``WEB_K8S`` transcribe a machine model and a k8s model as Juju
+prints them, so that the tabular output can be checked against Juju's layout
+line for line. ``SMALL`` is a one-application model exercising the awkward cases: a
 unit in error, a leader running a hook, many open ports, a long version, and
 ``since`` values still in the storage (ISO 8601 UTC) form.
 """

@@ -1,4 +1,4 @@
-"""``action-get``/``-set``/``-fail``/``-log`` against the fake context (spec §4.18–4.21, §9)."""
+"""``action-get``/``-set``/``-fail``/``-log`` against the fake context."""
 
 from __future__ import annotations
 

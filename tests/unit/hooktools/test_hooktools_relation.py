@@ -1,4 +1,4 @@
-"""The relation tools, and the exact argument vectors ops and charmhelpers send (spec §9)."""
+"""The relation tools, and the exact argument vectors ops and charmhelpers send."""
 
 from __future__ import annotations
 

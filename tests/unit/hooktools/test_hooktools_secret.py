@@ -1,4 +1,4 @@
-"""The secret tools against the fake context (spec §4.30, §9): argv shapes of ops 2.x/3.x,
+"""The secret tools against the fake context: argv shapes of ops 2.x/3.x,
 formats, content rules, and every error text and exit code."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``storage-get``/``-list``/``-add`` and ``resource-get`` against the fake context
-(spec §4.22–4.25, §9), including ops ≤3.3's scrape of ``storage-get --help``."""
+including ops ≤3.3's scrape of ``storage-get --help``."""
 
 from __future__ import annotations
 

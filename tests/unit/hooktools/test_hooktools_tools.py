@@ -1,4 +1,4 @@
-"""Each tool's output, exit status and error text, against the fake context (spec §4)."""
+"""Each tool's output, exit status and error text, against the fake context."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Reads come from the snapshot the unit agent took when the hook started
 call cached for the rest of the hook (unit state). Transactional writes
 (ports, unit state, relation settings) are buffered here and sent as one
 commit only if the hook exits 0; status, logs, workload version and leader
-settings go to the controller at once (spec §3.4).
+settings go to the controller at once (docs/charm-runtime.md, Snapshot reads and transactional writes).
 """
 
 from __future__ import annotations

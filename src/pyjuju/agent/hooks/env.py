@@ -1,4 +1,4 @@
-"""The hook environment (spec §3.2): built from scratch, never inherited."""
+"""The hook environment (docs/charm-runtime.md, Hook environment): built from scratch, never inherited."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Running one hook or action process, as Juju's runner does (spec §1.6, §3.1).
+"""Running one hook or action process, as Juju's runner does (docs/charm-runtime.md, Entry points).
 
 Executable discovery: ``dispatch`` for everything when it exists, else
 ``hooks/<name>`` (or ``actions/<name>``); neither is a *missing* hook, which

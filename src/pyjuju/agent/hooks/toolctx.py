@@ -3,7 +3,7 @@
 The tool modules in :mod:`pyjuju.agent.hooks.tools` implement the *command
 line* of each tool (flags, formats, exit codes, Juju's error texts) and call
 only the methods below. The unit agent's ``HookContext`` implements this
-protocol with snapshot reads and buffered writes (spec §3.4); tests use
+protocol with snapshot reads and buffered writes (docs/charm-runtime.md, Snapshot reads and transactional writes); tests use
 ``pyjuju.testing.FakeToolContext``.
 
 Errors: a method that refuses raises :class:`ToolError` with the exact text
@@ -182,7 +182,7 @@ class ToolContext(Protocol):
     async def relation_settings(self, relation_id: int, owner: str, app: bool) -> dict[str, str]:
         """Read the bag of unit ``owner`` (or application ``owner`` when ``app``).
 
-        Raises ToolError ``permission denied`` when the spec's read rules forbid it.
+        Raises ToolError ``permission denied`` when Juju's read rules forbid it.
         """
         ...
 
@@ -210,7 +210,7 @@ class ToolContext(Protocol):
         """Append a progress message to the task's log (sent at once)."""
         ...
 
-    # -- secrets (spec §4.30) ----------------------------------------------------
+    # -- secrets ------------------------------------------------------------------
     # ``ref`` is a secret URI (``secret:<id>``, ``secret://<model>/<id>``) or a bare
     # id. Content maps are plain text: the tools decode ``#base64`` / ``#file``
     # arguments and encode ``key#base64`` output themselves. Refusals raise
@@ -251,7 +251,7 @@ class ToolContext(Protocol):
 
     async def secret_remove(self, ref: str, revision: int | None) -> None: ...
 
-    # -- storage (spec §4.22-4.24) ------------------------------------------------
+    # -- storage ------------------------------------------------------------------
     def storage_id(self) -> str:
         """``JUJU_STORAGE_ID`` of the current hook, or ``""``."""
         ...
@@ -268,7 +268,7 @@ class ToolContext(Protocol):
         """Buffered: ask for more instances of the named stores."""
         ...
 
-    # -- resources (spec §4.25) ---------------------------------------------------
+    # -- resources ----------------------------------------------------------------
     async def resource_get(self, name: str) -> str:
         """Path of the resource's file inside the unit; ToolError("could not download
         resource: ...") when there is none."""

@@ -5,7 +5,7 @@ the context id, the tool name, argv, cwd and maybe stdin. The server finds
 the running hook's :class:`~.toolctx.ToolContext` by id (a finished or
 foreign hook's id is refused, as Juju refuses calls from a context that is
 not the active one), runs the tool and answers. Calls of one context are
-serialised (spec §3.3): a hook that backgrounds tool calls still sees them
+serialised (docs/charm-runtime.md, Hook execution): a hook that backgrounds tool calls still sees them
 applied one at a time.
 """
 

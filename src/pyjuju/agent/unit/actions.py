@@ -1,4 +1,4 @@
-"""Running actions and ``exec`` commands on a unit (spec §8).
+"""Running actions and ``exec`` commands on a unit (docs/charm-runtime.md, Actions and exec).
 
 An action runs through the charm's ``dispatch`` (``JUJU_DISPATCH_PATH=actions/<name>``)
 or ``actions/<name>``; an exec command runs ``bash -c`` in the same kind of

@@ -3,7 +3,7 @@
 Level-triggered like Juju's uniter: it only compares what the controller
 wants (the remote view) with what the unit has handled (local state), so
 missed or repeated notifications cannot lose or duplicate work. Priorities
-follow spec §2.2; the first-deploy order install → leader-elected (or
+follow docs/charm-runtime.md (Hook order); the first-deploy order install → leader-elected (or
 leader-settings-changed) → config-changed → start falls out of them.
 """
 

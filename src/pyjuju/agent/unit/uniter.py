@@ -355,7 +355,7 @@ class UnitAgent:
             return False
         return True
 
-    # -- statuses around hooks (spec §3.6) ----------------------------------
+    # -- statuses around hooks ----------------------------------------------
     def _pre_hook_status(self, hook: HookInfo) -> None:
         workload = None
         if hook.kind == "install" and not self.local.status_ever_set:
@@ -425,7 +425,7 @@ class UnitAgent:
 
     def _context_relations(self, hook: HookInfo) -> dict[int, dict[str, Any]]:
         """The relations as this hook sees them: what the unit has joined, as of now,
-        with the joining unit in and the departing unit out (spec §4.4)."""
+        with the joining unit in and the departing unit out (docs/charm-runtime.md, relation-list)."""
         import copy
 
         rels = {int(rid): copy.deepcopy(lr) for rid, lr in self.local.relations.items() if not lr.get("implicit")}

@@ -1,4 +1,4 @@
-"""run (actions), exec, show-task, operations (spec/cli-and-outputs.md §3.1–3.3)."""
+"""run (actions), exec, show-task, operations (docs/juju-compat.md, run and exec)."""
 
 from __future__ import annotations
 

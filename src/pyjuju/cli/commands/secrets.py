@@ -1,5 +1,5 @@
 """User secrets: add-secret, secrets, show-secret, update-secret, grant-secret,
-revoke-secret, remove-secret (spec/cli-and-outputs.md §3.4.6–3.4.7)."""
+revoke-secret, remove-secret."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """wait (until the whole model settles) and wait-for (until one entity matches a query).
 
-Both poll the status document (spec/cli-and-outputs.md §2); ``wait`` also polls
+Both poll the status document; ``wait`` also polls
 the model's operations so a running action or exec keeps the model unsettled.
 Progress goes to stderr, and only when stderr is a terminal; stdout stays empty.
 """

@@ -1,6 +1,6 @@
 """The Machine table, shared by ``juju status`` and ``juju machines``.
 
-Both commands print the same columns from the same machine objects (spec §2.3,
+Both commands print the same columns from the same machine objects (docs/juju-compat.md, Status document,
 §2.14); keeping one implementation keeps them identical.
 """
 

@@ -1,4 +1,4 @@
-"""``juju models`` as a table (spec §3.4.10 summaries).
+"""``juju models`` as a table (Juju's model summaries).
 
 Juju's layout: a ``Controller: <name>`` line, a blank line, then one row per
 model with the current model marked ``*``. Counts are right-aligned so the

@@ -1,7 +1,7 @@
 """Rows of the ``juju status --relations`` Integration table.
 
 Juju builds this table from the relation list of the status API, where every
-endpoint carries its role. The JSON status document (spec §2.4) only keeps,
+endpoint carries its role. The JSON status document  only keeps,
 per application, ``endpoint → [{related-application, interface, scope}]``:
 it does not say which side provides. So the server may add a top-level
 ``relations-tabular`` list of ready rows, and we use it when present. It is a

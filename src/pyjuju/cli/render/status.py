@@ -1,8 +1,8 @@
 """``juju status`` as people read it: the tabular and the one-line formats.
 
-Input is the status document of spec §2 (the same dict that ``--format json``
+Input is the status document (docs/juju-compat.md) (the same dict that ``--format json``
 prints), so every format is a view of one document and they cannot disagree.
-The layout follows Juju's ``output_tabular.go`` (spec §4): a model header,
+The layout follows Juju's ``output_tabular.go`` (docs/juju-compat.md, Tabular status): a model header,
 then SAAS, App, Unit, Machine, Offer, Integration and Storage sections, each
 separated by one blank line, rows in natural order.
 

@@ -1,4 +1,4 @@
-"""The Storage table of ``juju status --storage`` (best effort, spec §2.7).
+"""The Storage table of ``juju status --storage`` (best effort; docs/juju-compat.md, Status document).
 
 Juju joins three maps of the status document to make one row per storage
 instance and unit: the instance (kind, status), its filesystem or volume

@@ -198,7 +198,7 @@ def _status_triplet(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, Any]:
-    """What the unit's application is heading for (spec §4.26): its units and relations."""
+    """What the unit's application is heading for: its units and relations."""
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         all_units = tx.units(m.uuid)

@@ -319,7 +319,7 @@ def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:
 
 
 def show_application(tx: ReadTx, m: ModelRow, application: str) -> dict[str, Any]:
-    """``show-application`` body (spec §3.4.11)."""
+    """``show-application`` body."""
     app = tx.application(m.uuid, application)
     if app is None:
         raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
@@ -343,7 +343,7 @@ def show_application(tx: ReadTx, m: ModelRow, application: str) -> dict[str, Any
 
 
 def get_config(svc: Services, model_ref: str, application: str) -> dict[str, Any]:
-    """``config APP --format json`` (spec §3.4.1)."""
+    """``config APP --format json``."""
     with svc.store.read() as tx:
         m = resolve_model(tx, model_ref)
         app = tx.application(m.uuid, application)

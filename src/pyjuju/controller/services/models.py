@@ -54,7 +54,7 @@ def resolve_model(tx: ReadTx, ref: str) -> ModelRow:
 
 
 def model_summary(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
-    """One entry of ``models --format json`` (spec §3.4.10)."""
+    """One entry of ``models --format json``."""
     machines = tx.machines(m.uuid)
     units = tx.units(m.uuid)
     return {
@@ -81,7 +81,7 @@ def model_summary(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
 
 
 def show_model(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
-    """``show-model --format json`` body for one model (spec §3.4.4)."""
+    """``show-model --format json`` body for one model."""
     info = model_summary(svc, tx, m)
     info.pop("unit-count")
     info.pop("machine-count")

@@ -117,7 +117,7 @@ def _task(m: ModelRow, tid: int, op_id: int, receiver: str, kind: str, name: str
 
 
 def task_doc(t: TaskRow) -> dict[str, Any]:
-    """A task as ``juju run``/``show-task`` print it (spec §3.1); times stay ISO here."""
+    """A task as ``juju run``/``show-task`` print it; times stay ISO here."""
     out: dict[str, Any] = {"id": str(t.id), "status": t.status, t.receiver_kind: t.receiver}
     if t.message:
         out["message"] = t.message

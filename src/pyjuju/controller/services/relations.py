@@ -217,7 +217,7 @@ def leave_scope(tx: WriteTx, m: ModelRow, u: UnitRow, relation_id: int) -> None:
 # -- settings -------------------------------------------------------------------------
 def read_settings(tx: ReadTx, m: ModelRow, u: UnitRow, relation_id: int, owner: str,
                   is_app: bool) -> dict[str, str]:
-    """A bag, if the spec's read rules let ``u`` see it (spec §5.2)."""
+    """A bag, if Juju's read rules let ``u`` see it (docs/charm-runtime.md, Relation data)."""
     rel = _unit_relation(tx, m, u, relation_id)
     own_app = u.application
     owner_app = owner if is_app else owner.rsplit("/", 1)[0]

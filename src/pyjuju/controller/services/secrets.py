@@ -1,4 +1,4 @@
-"""Secrets (spec §4.30): owned by an application, a unit, or the model's users.
+"""Secrets: owned by an application, a unit, or the model's users.
 
 Contents are encrypted at rest (:mod:`.secretbox`) and never logged. Owners
 create revisions; consumers that were granted access read the revision they

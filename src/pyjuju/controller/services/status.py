@@ -1,4 +1,4 @@
-"""The ``status`` document in Juju's JSON schema (spec/cli-and-outputs.md §2).
+"""The ``status`` document in Juju's JSON schema (docs/juju-compat.md).
 
 Built from one read snapshot: a handful of queries per call, never one per
 unit. ``since`` values stay ISO-8601 UTC; the CLI renders them in Juju's
@@ -217,7 +217,7 @@ def _unit_doc(u: UnitRow, app: ApplicationRow, machines: dict[str, MachineRow],
 
 
 def show_unit(tx: ReadTx, m: ModelRow, u: UnitRow) -> dict[str, Any]:
-    """``show-unit`` body for one unit (spec §3.4.5)."""
+    """``show-unit`` body for one unit."""
     app = tx.application(m.uuid, u.application)
     mm = tx.machine(m.uuid, u.machine_id) if u.machine_id else None
     out: dict[str, Any] = {

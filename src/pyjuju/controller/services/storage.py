@@ -104,7 +104,7 @@ def unit_views(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, Any]]:
 
 
 def status_doc(tx: ReadTx, m: ModelRow, machines_of: dict[str, str | None]) -> dict[str, Any]:
-    """The ``storage`` key of status JSON (spec §2.7); ``{}`` when the model has none."""
+    """The ``storage`` key of status JSON; ``{}`` when the model has none."""
     rows = tx.storage_instances(m.uuid)
     if not rows:
         return {}

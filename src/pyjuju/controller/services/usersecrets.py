@@ -1,5 +1,5 @@
 """User secrets: ``add-secret``, ``secrets``, ``show-secret``, ``update-secret``,
-``grant-secret``, ``revoke-secret``, ``remove-secret`` (spec/cli-and-outputs.md §3.4.6–7).
+``grant-secret``, ``revoke-secret``, ``remove-secret``.
 
 A user secret is owned by the model (``owner`` prints the model's name) and
 named by its label. Applications it is granted to read it like any consumer.

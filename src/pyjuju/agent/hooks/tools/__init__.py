@@ -3,7 +3,7 @@
 Every tool a hook runs (``relation-get``, ``config-get``, …) arrives here as
 a name, an argv, maybe stdin, and the caller's working directory;
 :func:`run_tool` answers with what to print and the exit status. Flags,
-formats, exit codes and error texts follow Juju's (spec §4), because ops,
+formats, exit codes and error texts follow Juju's (docs/charm-runtime.md, Hook tools), because ops,
 charmhelpers and bash charms match on them.
 
 Adding a family of tools: write a module with ``Command`` subclasses and a

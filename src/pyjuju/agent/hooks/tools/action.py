@@ -4,7 +4,7 @@ They work only while an action runs; elsewhere the context refuses with
 ``not running an action`` (exit 1). Argument errors are found before the
 context is asked anything, so they exit 2 even outside an action, as in Juju.
 
-Argument vectors real clients send (spec §9): ops ≤3.3 ``action-get
+Argument vectors real clients send (docs/charm-runtime.md, Argument vectors): ops ≤3.3 ``action-get
 --format=json``, ``action-set k=v ...`` (nested dicts flattened to dotted
 keys), ``action-log <msg>``, ``action-fail <msg>``; ops ≥3.4 the same but
 ``action-log -- <msg>`` and ``action-fail -- <msg>``; charmhelpers

@@ -1,7 +1,7 @@
 """The relation tools: ``relation-ids``, ``-list``, ``-get``, ``-set``, ``-model-get``.
 
 These carry most of a charm's traffic, and each client family calls them
-differently (spec §9): ops ≥3.4 as ``relation-get --format=json -r 3 - app/0``,
+differently (docs/charm-runtime.md, Argument vectors): ops ≥3.4 as ``relation-get --format=json -r 3 - app/0``,
 ops ≤3.3 with ``--format=json`` last, charmhelpers with ``-r db:3`` and a
 YAML ``--file``. Access rules (who may read or write which bag) are the
 context's job; these commands parse, pick the bag and format.

@@ -1,4 +1,4 @@
-"""``resource-get``: the local path of one of the charm's file resources (spec §4.25).
+"""``resource-get``: the local path of one of the charm's file resources (docs/charm-runtime.md, Resources).
 
 ops and charmhelpers both call ``resource-get <name>`` and take stdout as the
 path, so it is printed with no trailing newline. charmhelpers treats any

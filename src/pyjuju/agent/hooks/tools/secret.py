@@ -1,7 +1,7 @@
 """The secret tools: ``secret-add``, ``-set``, ``-get``, ``-info-get``, ``-ids``, ``-grant``,
-``-revoke``, ``-remove`` (spec §4.30).
+``-revoke``, ``-remove`` (docs/charm-runtime.md, Secrets).
 
-Argument vectors real clients send (spec §9): ops ≥3.4 ``secret-add [--label L]
+Argument vectors real clients send (docs/charm-runtime.md, Argument vectors): ops ≥3.4 ``secret-add [--label L]
 [--description D] [--expire <iso>] [--rotate P] --owner application|unit
 k#file=<tmp> ...`` (stdout is the URI), ``secret-set ... --owner application
 <id> k#file=<tmp>``, ``secret-get --format=json <id> [--label L]

@@ -1,6 +1,6 @@
-"""The storage tools: ``storage-get``, ``storage-list``, ``storage-add`` (spec §4.22–4.24).
+"""The storage tools: ``storage-get``, ``storage-list``, ``storage-add`` (docs/charm-runtime.md, Storage).
 
-Argument vectors real clients send (spec §9): ops ≥3.4 ``storage-list
+Argument vectors real clients send (docs/charm-runtime.md, Argument vectors): ops ≥3.4 ``storage-list
 --format=json <name>``, ``storage-get --format=json -s <name>/<index>``,
 ``storage-add <name>=<count>``; ops ≤3.3 first runs ``storage-get --help`` and
 scrapes the hook's storage id from the line ``-s  (= data/0)``, then
