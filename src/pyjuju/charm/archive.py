@@ -3,7 +3,7 @@
 Charms are identified by the sha256 of their archive, so :func:`build_archive`
 is deterministic: the same tree always gives the same bytes (sorted entries, a
 fixed timestamp, no host-specific extra fields). :func:`extract_archive`
-implements the upgrade rule of the charm runtime spec (§1.1): expand on top of
+implements Juju's charm upgrade rule (docs/charm-runtime.md, Charm layout): expand on top of
 the existing charm directory, remove only what the previous archive had and the
 new one lacks, and keep everything the charm created itself.
 """

@@ -31,7 +31,7 @@ Machine  State    Address    Inst id  Base          AZ   Message
 1        started  10.0.0.11  web-box  ubuntu@24.04  az2  Running
 """
 
-# Spec §4, first example, verbatim.
+# Juju's tabular status for a machine model, verbatim.
 DEMO_TABULAR = """\
 Model  Controller  Cloud/Region         Version  SLA          Timestamp
 demo   lxd-ctl     localhost/localhost  3.6.4    unsupported  09:24:10+01:00
@@ -59,7 +59,7 @@ Offer  Application  Charm       Rev  Connected  Endpoint  Interface          Rol
 pg     postgresql   postgresql  468  1/1        database  postgresql_client  provider
 """
 
-# Spec §4, Kubernetes example, verbatim.
+# Juju's tabular status for a Kubernetes model, verbatim.
 WEB_K8S_TABULAR = """\
 Model  Controller  Cloud/Region   Version  SLA          Timestamp
 web    k8s-ctl     k8s/localhost  3.6.4    unsupported  10:02:30+01:00

@@ -1,7 +1,6 @@
 """The Machine table, shared by ``juju status`` and ``juju machines``.
 
-Both commands print the same columns from the same machine objects (docs/juju-compat.md, Status document,
-§2.14); keeping one implementation keeps them identical.
+Both commands print the same columns from the same machine objects (docs/juju-compat.md, Status document); keeping one implementation keeps them identical.
 """
 
 from __future__ import annotations
