@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..core.errors import InvalidArgumentError, PyjujuError
+from ..core.errors import PyjujuError
 from .clientstore import ClientStore
 from .context import Target, connect, resolve
 from .render.formats import render
@@ -52,18 +52,12 @@ class PyjujuGroup(click.Group):
         except click.Abort:
             sys.stderr.write("ERROR aborted\n")
             sys.exit(1)
-        except click.UsageError as e:
-            sys.stderr.write(f"ERROR {e.format_message()}\n")
-            sys.exit(2)
-        except click.ClickException as e:
+        except click.ClickException as e:  # click's usage errors carry exit code 2
             sys.stderr.write(f"ERROR {e.format_message()}\n")
             sys.exit(e.exit_code)
-        except InvalidArgumentError as e:
+        except PyjujuError as e:  # the class knows its exit code (2 for UsageError)
             sys.stderr.write(f"ERROR {e.message}\n")
-            sys.exit(2 if e.details.get("usage") else 1)
-        except PyjujuError as e:
-            sys.stderr.write(f"ERROR {e.message}\n")
-            sys.exit(1)
+            sys.exit(e.exit_code)
         except KeyboardInterrupt:
             sys.stderr.write("\n")
             sys.exit(130)

@@ -8,7 +8,7 @@ import click
 import yaml
 
 from ... import bundle as bundlelib
-from ...core.errors import InvalidArgumentError
+from ...core.errors import UsageError
 from .. import bundles
 from ..app import Session, cli, info, model_option
 from .deploy import _progress, charm_archive_bytes
@@ -27,8 +27,8 @@ def parse_map_machines(value: str | None) -> tuple[bool, dict[str, str]]:
             continue
         bid, sep, mid = item.partition("=")
         if not (sep and bid.isdigit() and mid.isdigit()):
-            raise InvalidArgumentError(f'--map-machines "{value}": expected "existing" and/or BUNDLE-ID=MACHINE-ID '
-                                       f'pairs, got "{item}"', usage=True)
+            raise UsageError(f'--map-machines "{value}": expected "existing" and/or BUNDLE-ID=MACHINE-ID '
+                             f'pairs, got "{item}"')
         explicit[str(int(bid))] = str(int(mid))
     return existing, explicit
 

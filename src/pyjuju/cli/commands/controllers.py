@@ -25,6 +25,7 @@ from ...core.errors import (
     NotFoundError,
     NotSupportedError,
     ProviderError,
+    UsageError,
 )
 from ..app import Session, cli, emit, format_option, info
 from ..clientstore import ClientStore
@@ -142,7 +143,7 @@ def _pairs(items: tuple[str, ...]) -> dict[str, Any]:
 
                 out.update(yaml.safe_load(path.read_text()) or {})
                 continue
-            raise InvalidArgumentError(f'expected "key=value", got "{item}"', usage=True)
+            raise UsageError(f'expected "key=value", got "{item}"')
         k, _, v = item.partition("=")
         out[k] = v
     return out

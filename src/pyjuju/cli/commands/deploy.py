@@ -16,6 +16,7 @@ from ...core.errors import (
     InvalidArgumentError,
     NotFoundError,
     NotSupportedError,
+    UsageError,
 )
 from ...core.names import validate_application_name
 from ...core.placement import split_directives
@@ -100,8 +101,7 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
         deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
         return
     if map_machines:
-        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --map-machines",
-                                   usage=True)
+        raise UsageError("flags provided but not supported when deploying a charm: --map-machines")
     if not (charm_path.startswith((".", "/", "~")) or path.exists()):
         raise NotSupportedError(
             f'cannot deploy "{charm_path}": Charmhub is not supported yet; deploy a local charm path '
@@ -109,18 +109,16 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             charm=charm_path,
         )
     if channel or revision:
-        raise InvalidArgumentError(
-            f'--channel and --revision select Charmhub charms; "{charm_path}" is a local charm', usage=True)
+        raise UsageError(f'--channel and --revision select Charmhub charms; "{charm_path}" is a local charm')
     if overlay:
-        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --overlay",
-                                   usage=True)
+        raise UsageError("flags provided but not supported when deploying a charm: --overlay")
     if attach_storage:
         raise NotSupportedError("deploy --attach-storage: attaching existing storage is not supported yet "
                                 "(a unit's storage is removed with the unit)", feature="attach-storage")
     check_bindings(bind)
     path = path.expanduser()
     if num_units < 0:
-        raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
+        raise UsageError("--num-units must be a positive integer")
     data, loaded = charm_archive_bytes(path, _progress)
     app = application or loaded.meta.name
     validate_application_name(app)
@@ -186,9 +184,9 @@ def _refuse_charm_flags(application: str | None, channel: str | None, revision: 
         given += [n for n, v in (("channel", channel), ("revision", revision), ("attach_storage", attach_storage)) if v]
     if given:
         flags = ", ".join("--" + n.replace("_", "-") for n in given)
-        raise InvalidArgumentError(f"flags provided but not supported when deploying a bundle: {flags}", usage=True)
+        raise UsageError(f"flags provided but not supported when deploying a bundle: {flags}")
     if application:
-        raise InvalidArgumentError("an application name cannot be given when deploying a bundle", usage=True)
+        raise UsageError("an application name cannot be given when deploying a bundle")
 
 
 SPACES = ("alpha",)
@@ -199,7 +197,7 @@ def check_bindings(bind: str | None) -> None:
     for item in (bind or "").split():
         endpoint, sep, space = item.rpartition("=")
         if sep and not endpoint:
-            raise InvalidArgumentError(f'--bind: "{item}" names no endpoint', usage=True)
+            raise UsageError(f'--bind: "{item}" names no endpoint')
         if space not in SPACES:
             raise InvalidArgumentError(f'--bind: space "{space}" not found (spaces: {", ".join(SPACES)})')
 
@@ -209,7 +207,7 @@ def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name or not value:
-            raise InvalidArgumentError(f'{flag}: expected NAME=VALUE, got "{item}"', usage=True)
+            raise UsageError(f'{flag}: expected NAME=VALUE, got "{item}"')
         out[name] = value
     return out
 
@@ -222,7 +220,7 @@ def parse_config_args(items: tuple[str, ...], app: str) -> tuple[dict[str, Any],
         p = Path(item)
         if "=" not in item or (p.is_file() and item.endswith((".yaml", ".yml"))):
             if not p.is_file():
-                raise InvalidArgumentError(f'config file "{item}" not found', usage=True)
+                raise UsageError(f'config file "{item}" not found')
             try:
                 doc = yaml.safe_load(p.read_text()) or {}
             except yaml.YAMLError as e:
@@ -241,7 +239,7 @@ def parse_config_args(items: tuple[str, ...], app: str) -> tuple[dict[str, Any],
         else:
             key, _, value = item.partition("=")
             if not key:
-                raise InvalidArgumentError(f'expected "key=value", got "{item}"', usage=True)
+                raise UsageError(f'expected "key=value", got "{item}"')
             strings[key] = value
     return values, strings
 
@@ -291,12 +289,12 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
       pyjuju refresh hello --revision 0        # back to the first revision
     """
     if path is not None and revision is not None:
-        raise InvalidArgumentError("--path and --revision cannot be used together", usage=True)
+        raise UsageError("--path and --revision cannot be used together")
     if switch:
         raise NotSupportedError("--switch: switching to another charm is not supported yet")
     if channel:
-        raise InvalidArgumentError("--channel selects Charmhub charms; pyjuju refreshes local charms "
-                                   "(--path) and stored revisions (--revision)", usage=True)
+        raise UsageError("--channel selects Charmhub charms; pyjuju refreshes local charms "
+                         "(--path) and stored revisions (--revision)")
     if base:
         raise NotSupportedError("refresh --base: changing an application's base is not supported yet")
     if storage:

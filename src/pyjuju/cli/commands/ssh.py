@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from ...core.errors import InvalidArgumentError, NotSupportedError, PyjujuError
+from ...core.errors import NotSupportedError, PyjujuError, UsageError
 from ...core.names import is_valid_machine_id, is_valid_unit_name
 from ...wire import ExecParams
 from ..app import Session, cli, model_option
@@ -46,7 +46,7 @@ def _machine_of(sess: Session, target: str) -> str:
                     return str(unit["machine"])
     if is_valid_unit_name(target):
         raise PyjujuError(f'unit "{target}" not found')
-    raise InvalidArgumentError(f'invalid target "{target}": expected a unit or a machine id', usage=True)
+    raise UsageError(f'invalid target "{target}": expected a unit or a machine id')
 
 
 def _run(sess: Session, machine: str, command: str, stdin: bytes | None) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def scp(model: str | None, container: str | None, no_host_key_checks: bool, prox
             paths.append(w)
         i += 1
     if len(paths) < 2:
-        raise InvalidArgumentError("expected SOURCE... DESTINATION", usage=True)
+        raise UsageError("expected SOURCE... DESTINATION")
     sess = Session(model)
     dest_host, dest_path = _split_remote(paths[-1])
     for src in paths[:-1]:
