@@ -17,7 +17,7 @@ import click
 
 from ..core.errors import PyjujuError
 from .clientstore import ClientStore
-from .context import Target, connect, resolve
+from .context import Connector, Target, resolve
 from .render.formats import render
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,13 +132,17 @@ def info(message: str) -> None:
 
 
 class Session:
-    """The client store plus a lazily opened connection for one command."""
+    """The client store plus a lazily opened connection for one command.
+
+    Connections go through the :class:`~pyjuju.cli.context.Connector` the call was
+    given as click's ``obj`` (the network when none was)."""
 
     def __init__(self, model_ref: str | None = None) -> None:
         self.store = ClientStore()
         self._model_ref = model_ref
         self._target: Target | None = None
         self._clients: dict[str, Any] = {}
+        self._connector = Connector.current()
 
     @property
     def target(self) -> Target:
@@ -149,7 +153,7 @@ class Session:
     def client(self, controller: str | None = None) -> Any:
         name = controller or self.target.controller
         if name not in self._clients:
-            self._clients[name] = connect(self.store, name)
+            self._clients[name] = self._connector.connect(self.store, name)
         return self._clients[name]
 
     @property

@@ -28,7 +28,15 @@ def _wire() -> Any:
 
 
 class Client:
-    def __init__(self, base_url: str, token: str, timeout: float = 60.0) -> None:
+    """One controller's user API over HTTP.
+
+    ``transport`` replaces the network: given the controller's ASGI app behind an
+    httpx transport, the same calls (and so the CLI's commands) run in-process,
+    which is how the unit tests drive real commands without a controller daemon.
+    :meth:`stream_logs` is the one call that always dials ``base_url``."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 60.0, *,
+                 transport: httpx.BaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._http = httpx.Client(
@@ -36,6 +44,7 @@ class Client:
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
             verify=tls_verify(self.base_url),
+            transport=transport,
         )
 
     def close(self) -> None:
