@@ -10,7 +10,7 @@ from ...core.errors import InvalidArgumentError, NotSupportedError, UsageError
 from ...core.names import is_valid_unit_name
 from ...core.placement import split_directives
 from ..app import Session, cli, emit, format_option, info, model_option
-from .deploy import parse_config_args
+from ..keyvalues import parse_config_args
 
 
 @cli.command()

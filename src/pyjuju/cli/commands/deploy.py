@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
+from ... import bundle as bundlelib
 from ... import charm as charmlib
 from ...core.errors import (
     AlreadyExistsError,
@@ -23,32 +22,8 @@ from ...core.placement import split_directives
 from ...wire import DeployParams
 from .. import bundles
 from ..app import Session, cli, info, model_option
-from ..clientstore import data_dir
-
-
-def pack_cache_dir() -> Path:
-    return data_dir() / "cache" / "pack"
-
-
-def charm_archive_bytes(path: Path, progress: Any = None) -> tuple[bytes, charmlib.Charm]:
-    """Validate a local charm and return its archive bytes (packing a source tree first)."""
-    if not path.exists():
-        raise NotFoundError(f'charm or bundle path "{path}" not found', path=str(path))
-    with tempfile.TemporaryDirectory(prefix="pyjuju-") as tmp:
-        if path.is_dir() and charmlib.is_source_tree(path):
-            archive = charmlib.pack_source_tree(path, Path(tmp), cache_dir=pack_cache_dir(),
-                                                progress=progress)
-        elif path.is_dir():
-            charmlib.load_charm(path)
-            archive = charmlib.build_archive(path, Path(tmp) / "charm.charm")
-        else:
-            archive = path
-        loaded = charmlib.load_charm(archive)
-        return archive.read_bytes(), loaded
-
-
-def _progress(message: str) -> None:
-    info(message)
+from ..keyvalues import parse_config_args
+from ..localcharms import charm_archive_bytes, pack_cache_dir
 
 
 @cli.command()
@@ -95,10 +70,8 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     """
     path = Path(charm_path)
     if bundles.is_bundle_path(path.expanduser()):
-        from .bundle import deploy_bundle
-
         _refuse_charm_flags(application, channel, revision, attach_storage)
-        deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
+        _deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
         return
     if map_machines:
         raise UsageError("flags provided but not supported when deploying a charm: --map-machines")
@@ -119,7 +92,7 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     path = path.expanduser()
     if num_units < 0:
         raise UsageError("--num-units must be a positive integer")
-    data, loaded = charm_archive_bytes(path, _progress)
+    data, loaded = charm_archive_bytes(path, info)
     app = application or loaded.meta.name
     validate_application_name(app)
     values, strings = parse_config_args(config, app)
@@ -171,6 +144,30 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     )
 
 
+def _deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, dry_run: bool,
+                   map_machines: str | None, force: bool) -> None:
+    """Plan a bundle against the model and apply the plan (or print it with --dry-run)."""
+    map_existing, machine_map = bundles.parse_map_machines(map_machines)
+    overlay_paths = [Path(o).expanduser() for o in overlays]
+    sess = Session(model)
+    client = sess.client()
+    info(f'Located bundle "{bundles.bundle_file(path)}"')
+    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, info),
+                               force=force)
+    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
+                                 machine_map=machine_map)
+    if dry_run:
+        click.echo(plan.render(), nl=False)
+        return
+    if not plan.changes:
+        info("No changes to apply.")
+        return
+    bundles.check_constraints(client, sess.model, plan)
+    info("Executing changes:")
+    bundles.apply(client, sess.model, prepared, plan, force=force, progress=info)
+    info("Deploy of bundle completed.")
+
+
 _CHARM_ONLY = ("num_units", "config", "to", "constraints", "storage", "resources", "base", "trust", "bind")
 
 
@@ -212,38 +209,6 @@ def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
     return out
 
 
-def parse_config_args(items: tuple[str, ...], app: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """``--config`` values: ``key=value`` strings, or YAML files keyed by application name."""
-    values: dict[str, Any] = {}
-    strings: dict[str, str] = {}
-    for item in items:
-        p = Path(item)
-        if "=" not in item or (p.is_file() and item.endswith((".yaml", ".yml"))):
-            if not p.is_file():
-                raise UsageError(f'config file "{item}" not found')
-            try:
-                doc = yaml.safe_load(p.read_text()) or {}
-            except yaml.YAMLError as e:
-                raise InvalidArgumentError(f"{item}: invalid YAML: {e}") from None
-            if not isinstance(doc, dict):
-                raise InvalidArgumentError(f"{item}: expected a map of application name to options")
-            if app in doc:
-                section = doc[app]
-            elif all(not isinstance(v, dict) for v in doc.values()):
-                section = doc  # a flat map of options is accepted too
-            else:
-                raise InvalidArgumentError(f'{item}: no options for application "{app}"')
-            if not isinstance(section, dict):
-                raise InvalidArgumentError(f"{item}: options for {app} must be a map")
-            values.update(section)
-        else:
-            key, _, value = item.partition("=")
-            if not key:
-                raise UsageError(f'expected "key=value", got "{item}"')
-            strings[key] = value
-    return values, strings
-
-
 @cli.command()
 @click.argument("source", default=".", required=False)
 @click.option("-o", "--output-dir", default=".", type=click.Path(file_okay=False), help="Where to write the .charm.")
@@ -256,7 +221,7 @@ def pack(source: str, output_dir: str) -> None:
         raise InvalidArgumentError(f'"{source}" is not a charm source tree (no charmcraft.yaml with src/)')
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=_progress)
+    archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=info)
     click.echo(f"Packed {archive}")
 
 
@@ -306,7 +271,7 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
         client.trust(sess.model, application, True)
     res: dict[str, Any] | None = None
     if path is not None:
-        data, _ = charm_archive_bytes(Path(path).expanduser(), _progress)
+        data, _ = charm_archive_bytes(Path(path).expanduser(), info)
         uploaded = client.upload_charm(sess.model, data)
         res = client.refresh(sess.model, application, charm_url=uploaded["url"])
     elif revision is not None:

@@ -18,10 +18,10 @@ from ...core.errors import (
 )
 from ..app import Session, cli, emit, format_option, info, model_option
 from ..context import qualify, split_model_ref
+from ..keyvalues import parse_settings
 from ..render.models import models_tabular
 from ..render.tables import Table
 from .compat import client_credential
-from .controllers import _pairs
 
 
 @cli.command("add-model")
@@ -46,7 +46,7 @@ def add_model(name: str, cloud_region: str | None, controller: str | None, confi
                             credential=credential)
     sess = Session()
     ctl, _ = sess.store.controller(controller)
-    sess.client(ctl).add_model(name, _pairs(config))
+    sess.client(ctl).add_model(name, parse_settings(config))
     info(f'Added "{name}" model on local/localhost with credential "local" for user "admin"')
     if not no_switch:
         sess.store.set_current_controller(ctl)
@@ -159,7 +159,7 @@ def model_config(model: str | None, args: tuple[str, ...], reset: tuple[str, ...
     if sets or resets or file_:
         if gets:
             raise UsageError("cannot get and set model config at the same time")
-        values: dict[str, Any] = _pairs(tuple(sets))
+        values: dict[str, Any] = parse_settings(tuple(sets))
         if file_:
             import yaml
 

@@ -15,11 +15,11 @@ from ...core import timefmt
 from ...core.duration import parse_duration
 from ...core.errors import InvalidArgumentError, PyjujuError, UsageError
 from ...core.names import is_valid_unit_name
+from ...core.status import TASK_DONE
 from ...wire import ExecParams
 from ..app import Session, cli, emit, info, model_option
 from ..render.formats import to_json, to_yaml
 
-TERMINAL = ("completed", "failed", "cancelled", "aborted", "error")
 RESERVED = ("return-code", "stdout", "stderr", "stdout-encoding", "stderr-encoding")
 
 
@@ -100,7 +100,7 @@ def _wait_all(sess: Session, tasks: list[dict[str, Any]], wait: float | None, st
                 for entry in doc.get("log", [])[shown.get(t["id"], 0):]:
                     info(entry["message"])
                 shown[t["id"]] = len(doc.get("log", []))
-            if doc["status"] in TERMINAL:
+            if doc["status"] in TASK_DONE:
                 done[t["id"]] = doc
                 break
     return done

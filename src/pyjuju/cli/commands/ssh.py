@@ -21,9 +21,9 @@ import click
 
 from ...core.errors import NotSupportedError, PyjujuError, UsageError
 from ...core.names import is_valid_machine_id, is_valid_unit_name
+from ...core.status import TASK_DONE
 from ...wire import ExecParams
 from ..app import Session, cli, model_option
-from .operations import TERMINAL
 
 # OpenSSH options that take an argument (so the word after them is not the command).
 _SSH_ARG_OPTS = set("bcDEeFIiJLlmOopQRSWw")
@@ -58,7 +58,7 @@ def _run(sess: Session, machine: str, command: str, stdin: bytes | None) -> dict
     tid = res["tasks"][0]["id"]
     while True:
         doc = client.task(sess.model, tid, wait=30)
-        if doc["status"] in TERMINAL:
+        if doc["status"] in TASK_DONE:
             return dict(doc.get("results") or {})
 
 
