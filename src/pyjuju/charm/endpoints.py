@@ -17,9 +17,6 @@ from ..core.errors import InvalidArgumentError, UsageError
 if TYPE_CHECKING:
     from .meta import CharmMeta
 
-JUJU_INFO = "juju-info"
-
-
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class AppEndpoint:
     application: str

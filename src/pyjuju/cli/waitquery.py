@@ -37,7 +37,6 @@ from ..core.errors import UsageError
 __all__ = ["Query", "compile_query", "parse", "type_name"]
 
 STRING, NUMBER, BOOL = "string", "number", "bool"
-TYPES = (STRING, NUMBER, BOOL)
 
 _COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 _OPERATORS = ("&&", "||", *_COMPARISONS, "!", "-", "(", ")")

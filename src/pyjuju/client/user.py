@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     )
 
 
-
 def _wire() -> Any:
     """The request schemas, imported on first use: pydantic costs a CLI call that only
     reads (status, show-*, config) tens of milliseconds for nothing."""
@@ -76,9 +75,6 @@ class Client:
         return quote(model.replace("/", ":"), safe=":")
 
     # -- controller and models -------------------------------------------
-    def health(self) -> dict[str, Any]:
-        return self._call("GET", "/api/health")
-
     def controller(self) -> dict[str, Any]:
         return self._call("GET", "/api/controller")
 
@@ -192,7 +188,7 @@ class Client:
         return str(self._call("POST", f"/api/models/{self._m(model)}/resources/blobs", content=data)["sha256"])
 
     def attach_resource(self, model: str, application: str, name: str, sha256: str, filename: str) -> dict[str, Any]:
-        body = {"name": name, "sha256": sha256, "filename": filename}
+        body = _wire().AttachResourceParams(name=name, sha256=sha256, filename=filename).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/resources", body=body)
 
     def resources(self, model: str, application: str) -> list[dict[str, Any]]:
@@ -200,7 +196,7 @@ class Client:
 
     def add_storage(self, model: str, unit: str, counts: dict[str, int]) -> list[str]:
         return self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/storage",
-                          body={"counts": counts})["storage"]
+                          body=_wire().AddStorageParams(counts=counts).model_dump())["storage"]
 
     # -- machines and model settings ------------------------------------------
     def add_machines(self, model: str, count: int, constraints: str, target: str | None,

@@ -155,3 +155,20 @@ def test_integrate_and_show_application(inprocess: InProcessController, charms: 
     assert json.loads(ok(inprocess, "show-application", "db", "--format", "json")[0])["db"]["charm"] == "db"
     r = inprocess.cli("integrate", "web", "db")
     assert r.exit_code == 1 and r.stderr.startswith("ERROR ") and "already exists" in r.stderr
+
+
+def test_add_storage_and_attach_resource(inprocess: InProcessController, tmp_path: Path) -> None:
+    charm = write_charm(tmp_path, "st", {
+        "storage": {"data": {"type": "filesystem", "multiple": {"range": "1-3"}}},
+        "resources": {"conf": {"type": "file", "filename": "conf.txt"}},
+    })
+    ok(inprocess, "deploy", str(charm))
+    assert ok(inprocess, "add-storage", "st/0", "data=1")[1] == "added storage data/1 to st/0\n"
+    storage = yaml.safe_load(ok(inprocess, "storage", "--format", "yaml")[0])["storage"]
+    assert {sid: list(s["attachments"]["units"]) for sid, s in storage.items()} == {
+        "data/0": ["st/0"], "data/1": ["st/0"]}
+    conf = tmp_path / "conf.txt"
+    conf.write_text("hi")
+    assert ok(inprocess, "attach-resource", "st", f"conf={conf}")[1] == 'resource "conf" is now revision 1\n'
+    (res,) = json.loads(ok(inprocess, "resources", "st", "--format", "json")[0])["resources"]
+    assert (res["name"], res["revision"], res["size"], res["origin"]) == ("conf", 1, 2, "upload")
