@@ -80,3 +80,23 @@ def test_a_usage_error_from_any_controller_exits_2(tmp_path, monkeypatch: pytest
 
         r = CliRunner().invoke(cli, ["status"], obj=Connector(httpx.MockTransport(handler)))
         assert (r.exit_code, r.stderr) == (exit_code, f"ERROR refused: {code}\n")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("POST", "/api/models/admin:default/relations", {"endpoints": [":db", "web"]}, 400, "usage"),
+        ("GET", "/api/models/admin:default/applications/nope", None, 404, "application-not-found"),
+        ("POST", "/api/models", {"name": "default"}, 409, "already-exists"),
+        ("POST", "/api/models", {"bogus": 1}, 400, "invalid-argument"),
+    ],
+)
+def test_the_api_answers_with_the_status_of_the_error_class(
+        inprocess: InProcessController, method: str, path: str, body: dict | None, status: int, code: str) -> None:
+    with httpx.Client(transport=inprocess.transport, base_url="http://controller.invalid",
+                      headers={"Authorization": f"Bearer {inprocess.token}"}) as http:
+        resp = http.request(method, path, json=body)
+    assert (resp.status_code, resp.json()["error"]["code"]) == (status, code)
+    with httpx.Client(transport=inprocess.transport, base_url="http://controller.invalid") as http:
+        resp = http.get("/api/models")
+    assert (resp.status_code, resp.json()["error"]["code"]) == (401, "unauthorized")
