@@ -30,7 +30,7 @@ from _controller import BenchController, write_charm  # noqa: E402
 
 from pyjuju import bundle as bundlelib  # noqa: E402
 from pyjuju.cli import bundles  # noqa: E402
-from pyjuju.cli.commands.deploy import charm_archive_bytes  # noqa: E402
+from pyjuju.cli.localcharms import charm_archive_bytes  # noqa: E402
 from pyjuju.client import bundles as bundle_client  # noqa: E402
 
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from ..core.errors import InvalidArgumentError
+from ..core.errors import InvalidArgumentError, UsageError
 
 if TYPE_CHECKING:
     from .meta import CharmMeta
-
-JUJU_INFO = "juju-info"
-
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class AppEndpoint:
@@ -64,7 +61,7 @@ def app_endpoints(application: str, meta: CharmMeta) -> list[AppEndpoint]:
 def parse_spec(text: str) -> tuple[str, str | None]:
     app, _, ep = text.partition(":")
     if not app:
-        raise InvalidArgumentError(f'invalid endpoint "{text}"', usage=True)
+        raise UsageError(f'invalid endpoint "{text}"')
     return app, ep or None
 
 

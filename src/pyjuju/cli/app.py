@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..core.errors import InvalidArgumentError, PyjujuError
+from ..core.errors import PyjujuError
 from .clientstore import ClientStore
-from .context import Target, connect, resolve
+from .context import Connector, Target, resolve
 from .render.formats import render
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,18 +52,12 @@ class PyjujuGroup(click.Group):
         except click.Abort:
             sys.stderr.write("ERROR aborted\n")
             sys.exit(1)
-        except click.UsageError as e:
-            sys.stderr.write(f"ERROR {e.format_message()}\n")
-            sys.exit(2)
-        except click.ClickException as e:
+        except click.ClickException as e:  # click's usage errors carry exit code 2
             sys.stderr.write(f"ERROR {e.format_message()}\n")
             sys.exit(e.exit_code)
-        except InvalidArgumentError as e:
+        except PyjujuError as e:  # the class knows its exit code (2 for UsageError)
             sys.stderr.write(f"ERROR {e.message}\n")
-            sys.exit(2 if e.details.get("usage") else 1)
-        except PyjujuError as e:
-            sys.stderr.write(f"ERROR {e.message}\n")
-            sys.exit(1)
+            sys.exit(e.exit_code)
         except KeyboardInterrupt:
             sys.stderr.write("\n")
             sys.exit(130)
@@ -138,13 +132,17 @@ def info(message: str) -> None:
 
 
 class Session:
-    """The client store plus a lazily opened connection for one command."""
+    """The client store plus a lazily opened connection for one command.
+
+    Connections go through the :class:`~pyjuju.cli.context.Connector` the call was
+    given as click's ``obj`` (the network when none was)."""
 
     def __init__(self, model_ref: str | None = None) -> None:
         self.store = ClientStore()
         self._model_ref = model_ref
         self._target: Target | None = None
         self._clients: dict[str, Any] = {}
+        self._connector = Connector.current()
 
     @property
     def target(self) -> Target:
@@ -155,7 +153,7 @@ class Session:
     def client(self, controller: str | None = None) -> Any:
         name = controller or self.target.controller
         if name not in self._clients:
-            self._clients[name] = connect(self.store, name)
+            self._clients[name] = self._connector.connect(self.store, name)
         return self._clients[name]
 
     @property

@@ -19,7 +19,7 @@ from .. import bundle as bundlelib
 from .. import charm as charmlib
 from ..client import bundles as bundle_client
 from ..client.user import Client
-from ..core.errors import PyjujuError
+from ..core.errors import PyjujuError, UsageError
 from ..wire import DeployParams
 
 
@@ -38,6 +38,25 @@ def is_bundle_path(path: Path) -> bool:
         return path.suffix in (".yaml", ".yml")
     return path.is_dir() and (path / "bundle.yaml").is_file() and not (path / "metadata.yaml").exists() \
         and not (path / "charmcraft.yaml").exists()
+
+
+def parse_map_machines(value: str | None) -> tuple[bool, dict[str, str]]:
+    """``--map-machines=existing[,BUNDLE=MODEL...]``: ``existing`` takes model machine N for
+    bundle machine N where it exists; ``0=3`` puts bundle machine 0 on model machine 3."""
+    existing, explicit = False, {}
+    for item in (value or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item == "existing":
+            existing = True
+            continue
+        bid, sep, mid = item.partition("=")
+        if not (sep and bid.isdigit() and mid.isdigit()):
+            raise UsageError(f'--map-machines "{value}": expected "existing" and/or BUNDLE-ID=MACHINE-ID '
+                             f'pairs, got "{item}"')
+        explicit[str(int(bid))] = str(int(mid))
+    return existing, explicit
 
 
 def bundle_file(path: Path) -> Path:

@@ -21,9 +21,9 @@ error). Values have three types — string, number, bool — and every operator
 insists on its operand types, so ``charm-rev == "3"`` is refused up front
 instead of silently never matching.
 
-Errors are :class:`~pyjuju.core.errors.InvalidArgumentError` whose message
-names the 1-based position and shows the query with a caret under it; the
-details carry ``position`` (1-based) and ``usage=True``.
+Errors are :class:`~pyjuju.core.errors.UsageError` (the CLI exits 2) whose
+message names the 1-based position and shows the query with a caret under it;
+the details carry ``position`` (1-based).
 """
 
 from __future__ import annotations
@@ -32,12 +32,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.errors import InvalidArgumentError
+from ..core.errors import UsageError
 
 __all__ = ["Query", "compile_query", "parse", "type_name"]
 
 STRING, NUMBER, BOOL = "string", "number", "bool"
-TYPES = (STRING, NUMBER, BOOL)
 
 _COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 _OPERATORS = ("&&", "||", *_COMPARISONS, "!", "-", "(", ")")
@@ -56,12 +55,12 @@ class Token:
     """The token as written."""
 
 
-def _error(query: str, pos: int, message: str, hint: str = "") -> InvalidArgumentError:
+def _error(query: str, pos: int, message: str, hint: str = "") -> UsageError:
     pos = max(0, min(pos, len(query)))
     shown = query.replace("\n", " ").replace("\t", " ")
-    return InvalidArgumentError(
+    return UsageError(
         f"invalid query: {message} at position {pos + 1}{hint}\n  {shown}\n  {' ' * pos}^",
-        query=query, position=pos + 1, usage=True,
+        query=query, position=pos + 1,
     )
 
 
@@ -191,7 +190,7 @@ class _Parser:
     def _is_op(self, *ops: str) -> bool:
         return self.tok.kind == "op" and self.tok.value in ops
 
-    def _unexpected(self, wanted: str) -> InvalidArgumentError:
+    def _unexpected(self, wanted: str) -> UsageError:
         t = self.tok
         found = "end of query" if t.kind == "eof" else f'"{t.text}"'
         return _error(self.query, t.pos, f"expected {wanted}, found {found}")
@@ -272,7 +271,7 @@ def _describe(t: str) -> str:
     return {STRING: "a string", NUMBER: "a number", BOOL: "a boolean"}[t]
 
 
-def _operand_error(query: str, node: Node, op: str, want: str, got: str) -> InvalidArgumentError:
+def _operand_error(query: str, node: Node, op: str, want: str, got: str) -> UsageError:
     return _error(query, node.pos, f'"{op}" needs {want}, got {_describe(got)}')
 
 
@@ -386,7 +385,7 @@ class Query:
         return left >= right
 
 
-def _unknown(query: str, n: Name, valid: Mapping[str, Any], what: str) -> InvalidArgumentError:
+def _unknown(query: str, n: Name, valid: Mapping[str, Any], what: str) -> UsageError:
     names = ", ".join(sorted(valid))
     scope = f" for {what}" if what else ""
     return _error(query, n.pos, f'unknown identifier "{n.name}"', f"; valid identifiers{scope}: {names}")

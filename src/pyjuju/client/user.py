@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     )
 
 
-
 def _wire() -> Any:
     """The request schemas, imported on first use: pydantic costs a CLI call that only
     reads (status, show-*, config) tens of milliseconds for nothing."""
@@ -28,7 +27,15 @@ def _wire() -> Any:
 
 
 class Client:
-    def __init__(self, base_url: str, token: str, timeout: float = 60.0) -> None:
+    """One controller's user API over HTTP.
+
+    ``transport`` replaces the network: given the controller's ASGI app behind an
+    httpx transport, the same calls (and so the CLI's commands) run in-process,
+    which is how the unit tests drive real commands without a controller daemon.
+    :meth:`stream_logs` is the one call that always dials ``base_url``."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 60.0, *,
+                 transport: httpx.BaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._http = httpx.Client(
@@ -36,6 +43,7 @@ class Client:
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
             verify=tls_verify(self.base_url),
+            transport=transport,
         )
 
     def close(self) -> None:
@@ -67,9 +75,6 @@ class Client:
         return quote(model.replace("/", ":"), safe=":")
 
     # -- controller and models -------------------------------------------
-    def health(self) -> dict[str, Any]:
-        return self._call("GET", "/api/health")
-
     def controller(self) -> dict[str, Any]:
         return self._call("GET", "/api/controller")
 
@@ -183,7 +188,7 @@ class Client:
         return str(self._call("POST", f"/api/models/{self._m(model)}/resources/blobs", content=data)["sha256"])
 
     def attach_resource(self, model: str, application: str, name: str, sha256: str, filename: str) -> dict[str, Any]:
-        body = {"name": name, "sha256": sha256, "filename": filename}
+        body = _wire().AttachResourceParams(name=name, sha256=sha256, filename=filename).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/resources", body=body)
 
     def resources(self, model: str, application: str) -> list[dict[str, Any]]:
@@ -191,7 +196,7 @@ class Client:
 
     def add_storage(self, model: str, unit: str, counts: dict[str, int]) -> list[str]:
         return self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/storage",
-                          body={"counts": counts})["storage"]
+                          body=_wire().AddStorageParams(counts=counts).model_dump())["storage"]
 
     # -- machines and model settings ------------------------------------------
     def add_machines(self, model: str, count: int, constraints: str, target: str | None,

@@ -5,31 +5,37 @@ a stable ``code`` string. The code is what crosses process boundaries: the API
 server puts it in error bodies and the client re-raises the matching class from
 :data:`REGISTRY`, so no layer ever classifies an error by its message text.
 
+Each class also knows how it ends a CLI call (``exit_code``: 1 for runtime
+errors, 2 for bad flags or arguments, as Juju does) and which HTTP status the
+API answers it with (``http_status``), the way click's exceptions carry their
+``exit_code``. So neither the CLI nor the API server keeps a table of classes.
+
 ::
 
-    PyjujuError                         code
-    ├── NotFoundError                   not-found
-    │   ├── ModelNotFoundError          model-not-found
-    │   ├── ApplicationNotFoundError    application-not-found
-    │   ├── UnitNotFoundError           unit-not-found
-    │   ├── MachineNotFoundError        machine-not-found
-    │   ├── CharmNotFoundError          charm-not-found
-    │   ├── RelationNotFoundError       relation-not-found
-    │   ├── SecretNotFoundError         secret-not-found
-    │   └── ControllerNotFoundError     controller-not-found
-    ├── AlreadyExistsError              already-exists
-    ├── InvalidArgumentError            invalid-argument
-    │   └── ConfigError                 config-invalid
-    ├── CharmError                      charm-invalid
-    ├── UnauthorizedError               unauthorized
-    ├── ForbiddenError                  forbidden
-    ├── NotLeaderError                  not-leader
-    ├── ConflictError                   conflict
-    ├── NotSupportedError               not-supported
-    ├── ProviderError                   provider-error
-    │   └── ConstraintsNotMetError      constraints-not-met
-    ├── StoreError                      store-error
-    └── ConnectionFailedError           connection-failed
+    PyjujuError                         code                    exit  http
+    ├── NotFoundError                   not-found               1     404
+    │   ├── ModelNotFoundError          model-not-found         1     404
+    │   ├── ApplicationNotFoundError    application-not-found   1     404
+    │   ├── UnitNotFoundError           unit-not-found          1     404
+    │   ├── MachineNotFoundError        machine-not-found       1     404
+    │   ├── CharmNotFoundError          charm-not-found         1     404
+    │   ├── RelationNotFoundError       relation-not-found      1     404
+    │   ├── SecretNotFoundError         secret-not-found        1     404
+    │   └── ControllerNotFoundError     controller-not-found    1     404
+    ├── AlreadyExistsError              already-exists          1     409
+    ├── InvalidArgumentError            invalid-argument        1     400
+    │   ├── UsageError                  usage                   2     400
+    │   └── ConfigError                 config-invalid          1     400
+    ├── CharmError                      charm-invalid           1     400
+    ├── UnauthorizedError               unauthorized            1     401
+    ├── ForbiddenError                  forbidden               1     403
+    ├── NotLeaderError                  not-leader              1     403
+    ├── ConflictError                   conflict                1     409
+    ├── NotSupportedError               not-supported           1     501
+    ├── ProviderError                   provider-error          1     500
+    │   └── ConstraintsNotMetError      constraints-not-met     1     500
+    ├── StoreError                      store-error             1     500
+    └── ConnectionFailedError           connection-failed       1     500
 
 Subclasses defined in other packages register themselves with
 :func:`register` so that the client can rebuild them from a code.
@@ -59,6 +65,10 @@ class PyjujuError(Exception):
     """
 
     code: ClassVar[str] = "error"
+    exit_code: ClassVar[int] = 1
+    """How the CLI exits when this error ends a command."""
+    http_status: ClassVar[int] = 500
+    """The HTTP status the API answers with when a request fails with this error."""
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -84,6 +94,7 @@ class PyjujuError(Exception):
 @register
 class NotFoundError(PyjujuError):
     code = "not-found"
+    http_status = 404
 
 
 @register
@@ -129,11 +140,24 @@ class ControllerNotFoundError(NotFoundError):
 @register
 class AlreadyExistsError(PyjujuError):
     code = "already-exists"
+    http_status = 409
 
 
 @register
 class InvalidArgumentError(PyjujuError):
     code = "invalid-argument"
+    http_status = 400
+
+
+@register
+class UsageError(InvalidArgumentError):
+    """The command line itself is wrong (a bad flag value, a missing or malformed argument).
+
+    Exits 2 like click's own usage errors, whether it is raised by the CLI or by
+    the controller (the client rebuilds it from its code)."""
+
+    code = "usage"
+    exit_code = 2
 
 
 @register
@@ -146,31 +170,37 @@ class CharmError(PyjujuError):
     """A charm is malformed; ``details`` name the ``file`` and ``field``."""
 
     code = "charm-invalid"
+    http_status = 400
 
 
 @register
 class UnauthorizedError(PyjujuError):
     code = "unauthorized"
+    http_status = 401
 
 
 @register
 class ForbiddenError(PyjujuError):
     code = "forbidden"
+    http_status = 403
 
 
 @register
 class NotLeaderError(PyjujuError):
     code = "not-leader"
+    http_status = 403
 
 
 @register
 class ConflictError(PyjujuError):
     code = "conflict"
+    http_status = 409
 
 
 @register
 class NotSupportedError(PyjujuError):
     code = "not-supported"
+    http_status = 501
 
 
 @register

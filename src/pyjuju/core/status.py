@@ -1,10 +1,12 @@
-"""Status values and the application-status derivation rule."""
+"""Status values (workloads, agents, tasks) and the application-status derivation rule."""
 
 from __future__ import annotations
 
 SETTABLE_WORKLOAD = ("maintenance", "blocked", "waiting", "active")
 WORKLOAD = (*SETTABLE_WORKLOAD, "unknown", "error", "terminated")
 AGENT = ("allocating", "executing", "idle", "error", "lost", "rebooting", "failed")
+TASK_DONE = ("completed", "failed", "cancelled", "aborted", "error")
+"""Statuses after which an action or exec task never changes again (its results are final)."""
 
 # Juju >= 3.1.6: maintenance ("we are busy") outranks waiting.
 SEVERITY = {

@@ -27,7 +27,7 @@ from pyjuju.cli.waitquery import (
     render_value,
     tokenize,
 )
-from pyjuju.core.errors import InvalidArgumentError
+from pyjuju.core.errors import InvalidArgumentError, UsageError
 
 FIELDS = {
     "name": STRING, "life": STRING, "status": STRING, "workload-status": STRING,
@@ -225,7 +225,8 @@ def test_syntax_errors(text, message, position):
     assert err.message.startswith(f"invalid query: {message}")
     assert f"at position {position}" in err.message
     assert err.details["position"] == position
-    assert err.details["usage"] is True
+    # A bad query is a bad argument: the CLI exits 2.
+    assert isinstance(err, UsageError) and err.exit_code == 2
     # The query is echoed with a caret under the offending character.
     lines = err.message.splitlines()
     assert lines[1] == "  " + text.replace("\n", " ").replace("\t", " ")

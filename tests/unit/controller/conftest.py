@@ -10,14 +10,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
+from fakehost import FakeHost
 
 from pyjuju.charm import build_archive
 from pyjuju.controller.hub import ChangeHub
 from pyjuju.controller.services import models
 from pyjuju.controller.services.base import Services
-from pyjuju.core.constraints import Constraints
-from pyjuju.providers.local import hostcheck
-from pyjuju.providers.local.hostcheck import HostFacts
 from pyjuju.store import ModelRow, open_store, schema
 
 DEFAULT_CONFIG = {
@@ -29,22 +27,6 @@ DEFAULT_CONFIG = {
         "greeting": {"type": "string", "default": "hello"},
     }
 }
-
-
-FAKE_FACTS = HostFacts(cores=2, mem_mib=2048, disk_free_mib=10240, arch="amd64")
-
-
-class FakeHost:
-    """What the services ask of the substrate: a 2-core amd64 host with 2G and 10G free."""
-
-    def base(self) -> dict[str, str]:
-        return {"name": "debian", "channel": "12"}
-
-    def hardware(self) -> str:
-        return "arch=amd64 cores=2 mem=2048M virt-type=container"
-
-    def check_constraints(self, cons: Constraints) -> None:
-        hostcheck.check(cons, FAKE_FACTS)
 
 
 @pytest.fixture

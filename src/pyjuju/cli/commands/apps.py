@@ -6,11 +6,11 @@ from typing import Any
 
 import click
 
-from ...core.errors import InvalidArgumentError, NotSupportedError
+from ...core.errors import InvalidArgumentError, NotSupportedError, UsageError
 from ...core.names import is_valid_unit_name
 from ...core.placement import split_directives
 from ..app import Session, cli, emit, format_option, info, model_option
-from .deploy import parse_config_args
+from ..keyvalues import parse_config_args
 
 
 @cli.command()
@@ -38,7 +38,7 @@ def config(model: str | None, application: str, args: tuple[str, ...], reset: tu
     gets = [a for a in args if "=" not in a]
     if sets or resets or file_:
         if gets:
-            raise InvalidArgumentError("cannot get and set config at the same time", usage=True)
+            raise UsageError("cannot get and set config at the same time")
         values, strings = parse_config_args((file_,) if file_ else (), application)
         for item in sets:
             key, _, value = item.partition("=")
@@ -51,7 +51,7 @@ def config(model: str | None, application: str, args: tuple[str, ...], reset: tu
     doc = client.get_config(sess.model, application)
     if gets:
         if len(gets) > 1:
-            raise InvalidArgumentError("can only retrieve a single value, or all values", usage=True)
+            raise UsageError("can only retrieve a single value, or all values")
         key = gets[0]
         entry = doc["settings"].get(key) or doc.get("application-config", {}).get(key)
         if entry is None:
@@ -92,7 +92,7 @@ def add_unit(model: str | None, application: str, num_units: int, to: str | None
         raise NotSupportedError("add-unit --attach-storage: attaching existing storage is not supported yet "
                                 "(a unit's storage is removed with the unit)", feature="attach-storage")
     if num_units < 1:
-        raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
+        raise UsageError("--num-units must be a positive integer")
     placement = split_directives(to)
     sess = Session(model)
     sess.client().add_units(sess.model, application, num_units, placement)
@@ -111,11 +111,11 @@ def remove_unit(model: str | None, units: tuple[str, ...], no_prompt: bool, forc
                 destroy_storage: bool, num_units: int | None) -> None:
     """Remove units: each runs its stop and remove hooks, then its machine goes if it was made for it."""
     if num_units is not None:
-        raise InvalidArgumentError("--num-units is only supported on kubernetes models; name the units "
-                                   "to remove (e.g. app/1)", usage=True)
+        raise UsageError("--num-units is only supported on kubernetes models; name the units "
+                         "to remove (e.g. app/1)")
     for u in units:
         if not is_valid_unit_name(u):
-            raise InvalidArgumentError(f'invalid unit name "{u}"', usage=True)
+            raise UsageError(f'invalid unit name "{u}"')
     sess = Session(model)
     for u in units:
         for note in sess.client().remove_unit(sess.model, u, force=force):
@@ -151,7 +151,7 @@ def resolved(model: str | None, units: tuple[str, ...], no_retry: bool, all_: bo
     targets = list(units)
     if all_:
         if targets:
-            raise InvalidArgumentError("specify unit or --all option, not both", usage=True)
+            raise UsageError("specify unit or --all option, not both")
         targets = [
             name
             for app in client.status(sess.model)["applications"].values()
@@ -159,7 +159,7 @@ def resolved(model: str | None, units: tuple[str, ...], no_retry: bool, all_: bo
             if u.get("workload-status", {}).get("current") == "error"
         ]
     elif not targets:
-        raise InvalidArgumentError("no unit specified", usage=True)
+        raise UsageError("no unit specified")
     for u in targets:
         client.resolved(sess.model, u, retry=not no_retry)
 

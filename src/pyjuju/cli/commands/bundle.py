@@ -1,4 +1,4 @@
-"""Bundle commands: ``deploy BUNDLE`` (called from deploy), ``diff-bundle`` and ``export-bundle``."""
+"""Bundle commands: ``diff-bundle`` and ``export-bundle`` (``deploy BUNDLE`` is deploy's)."""
 
 from __future__ import annotations
 
@@ -8,53 +8,9 @@ import click
 import yaml
 
 from ... import bundle as bundlelib
-from ...core.errors import InvalidArgumentError
 from .. import bundles
 from ..app import Session, cli, info, model_option
-from .deploy import _progress, charm_archive_bytes
-
-
-def parse_map_machines(value: str | None) -> tuple[bool, dict[str, str]]:
-    """``--map-machines=existing[,BUNDLE=MODEL...]``: ``existing`` takes model machine N for
-    bundle machine N where it exists; ``0=3`` puts bundle machine 0 on model machine 3."""
-    existing, explicit = False, {}
-    for item in (value or "").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        if item == "existing":
-            existing = True
-            continue
-        bid, sep, mid = item.partition("=")
-        if not (sep and bid.isdigit() and mid.isdigit()):
-            raise InvalidArgumentError(f'--map-machines "{value}": expected "existing" and/or BUNDLE-ID=MACHINE-ID '
-                                       f'pairs, got "{item}"', usage=True)
-        explicit[str(int(bid))] = str(int(mid))
-    return existing, explicit
-
-
-def deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, dry_run: bool,
-                  map_machines: str | None, force: bool) -> None:
-    """Plan a bundle against the model and apply the plan (or print it with --dry-run)."""
-    map_existing, machine_map = parse_map_machines(map_machines)
-    overlay_paths = [Path(o).expanduser() for o in overlays]
-    sess = Session(model)
-    client = sess.client()
-    info(f'Located bundle "{bundles.bundle_file(path)}"')
-    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, _progress),
-                               force=force)
-    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
-                                 machine_map=machine_map)
-    if dry_run:
-        click.echo(plan.render(), nl=False)
-        return
-    if not plan.changes:
-        info("No changes to apply.")
-        return
-    bundles.check_constraints(client, sess.model, plan)
-    info("Executing changes:")
-    bundles.apply(client, sess.model, prepared, plan, force=force, progress=info)
-    info("Deploy of bundle completed.")
+from ..localcharms import charm_archive_bytes
 
 
 @cli.command("diff-bundle")
@@ -75,12 +31,12 @@ def diff_bundle(model: str | None, bundle_path: str, overlays: tuple[str, ...], 
       pyjuju diff-bundle ./bundle.yaml
       pyjuju diff-bundle ./bundle.yaml --overlay ./prod.yaml
     """
-    map_existing, machine_map = parse_map_machines(map_machines)
+    map_existing, machine_map = bundles.parse_map_machines(map_machines)
     sess = Session(model)
     client = sess.client()
     prepared = bundles.prepare(client, sess.model, Path(bundle_path).expanduser(),
                                [Path(o).expanduser() for o in overlays],
-                               lambda p: charm_archive_bytes(p, _progress), force=True)
+                               lambda p: charm_archive_bytes(p, info), force=True)
     doc = bundlelib.diff_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
                                 machine_map=machine_map)
     click.echo(yaml.safe_dump(doc, sort_keys=False, default_flow_style=False) if doc else "{}\n", nl=False)

@@ -15,7 +15,7 @@ import click
 import yaml
 
 from ...core.constraints import Constraints
-from ...core.errors import InvalidArgumentError, NotFoundError, NotSupportedError
+from ...core.errors import InvalidArgumentError, NotFoundError, NotSupportedError, UsageError
 from ...core.version import JUJU_VERSION, PYJUJU_VERSION
 from ..app import Session, cli, emit, format_option, info, model_option
 from ..clientstore import data_dir
@@ -83,18 +83,18 @@ def add_machine(model: str | None, target: str | None, count: int, constraints: 
     targets are not supported by the local provider.
     """
     if count < 1:
-        raise InvalidArgumentError("-n must be a positive number", usage=True)
+        raise UsageError("-n must be a positive number")
     if series:
         if base:
-            raise InvalidArgumentError("--series and --base cannot be used together", usage=True)
+            raise UsageError("--series and --base cannot be used together")
         if series not in SERIES:
-            raise InvalidArgumentError(f'unknown series "{series}" (use --base NAME@CHANNEL)', usage=True)
+            raise UsageError(f'unknown series "{series}" (use --base NAME@CHANNEL)')
         base = SERIES[series]
     if disks:
         raise NotSupportedError("add-machine --disks: machine disks are not supported by the local provider yet",
                                 feature="disks")
     if (private_key or public_key) and not (target or "").startswith("ssh:"):
-        raise InvalidArgumentError("--private-key and --public-key apply to ssh: targets only", usage=True)
+        raise UsageError("--private-key and --public-key apply to ssh: targets only")
     Constraints.parse(*constraints)  # refuse bad constraints before anything is sent
     sess = Session(model)
     for mid in sess.client().add_machines(sess.model, count, " ".join(constraints), target, base or ""):
@@ -224,7 +224,7 @@ def add_cloud(cloud: str, file_arg: str | None, file_: str | None, credential: s
     """Add a cloud definition from a YAML file ({clouds: {NAME: {...}}})."""
     path = file_ or file_arg
     if not path:
-        raise InvalidArgumentError("a cloud definition file is required (--file)", usage=True)
+        raise UsageError("a cloud definition file is required (--file)")
     clouds = _load_yaml_file(path, "clouds")
     if cloud not in clouds:
         raise InvalidArgumentError(f'cloud "{cloud}" not found in {path}')

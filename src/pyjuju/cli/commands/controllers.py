@@ -28,6 +28,7 @@ from ...core.errors import (
 )
 from ..app import Session, cli, emit, format_option, info
 from ..clientstore import ClientStore
+from ..keyvalues import parse_settings
 from .compat import client_credential, host_base
 
 CLOUDS = {"local": "local", "localhost": "local"}
@@ -87,9 +88,9 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
     store = ClientStore()
     if name in store.controllers():
         raise AlreadyExistsError(f'controller "{name}" already exists')
-    settings = _pairs(config) | {}
+    settings = parse_settings(config) | {}
     model_cfg = {k: v for k, v in settings.items() if k not in PROVIDER_KEYS}
-    model_cfg.update(_pairs(model_default))
+    model_cfg.update(parse_settings(model_default))
     data_dir = store.root / "controllers" / name
     if data_dir.exists():
         shutil.rmtree(data_dir)
@@ -130,22 +131,6 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
     store.set_current_model(name, "admin/default")
     info(f"Bootstrap complete, controller \"{name}\" is now available (API {info_doc['api-endpoints'][0]})")
     info('Current model is "default". Deploy with: pyjuju deploy <charm path>')
-
-
-def _pairs(items: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            path = Path(item)
-            if path.is_file():
-                import yaml
-
-                out.update(yaml.safe_load(path.read_text()) or {})
-                continue
-            raise InvalidArgumentError(f'expected "key=value", got "{item}"', usage=True)
-        k, _, v = item.partition("=")
-        out[k] = v
-    return out
 
 
 def _wait_for_api(data_dir: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> dict[str, Any]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
+from ... import bundle as bundlelib
 from ... import charm as charmlib
 from ...core.errors import (
     AlreadyExistsError,
@@ -16,38 +15,15 @@ from ...core.errors import (
     InvalidArgumentError,
     NotFoundError,
     NotSupportedError,
+    UsageError,
 )
 from ...core.names import validate_application_name
 from ...core.placement import split_directives
 from ...wire import DeployParams
 from .. import bundles
 from ..app import Session, cli, info, model_option
-from ..clientstore import data_dir
-
-
-def pack_cache_dir() -> Path:
-    return data_dir() / "cache" / "pack"
-
-
-def charm_archive_bytes(path: Path, progress: Any = None) -> tuple[bytes, charmlib.Charm]:
-    """Validate a local charm and return its archive bytes (packing a source tree first)."""
-    if not path.exists():
-        raise NotFoundError(f'charm or bundle path "{path}" not found', path=str(path))
-    with tempfile.TemporaryDirectory(prefix="pyjuju-") as tmp:
-        if path.is_dir() and charmlib.is_source_tree(path):
-            archive = charmlib.pack_source_tree(path, Path(tmp), cache_dir=pack_cache_dir(),
-                                                progress=progress)
-        elif path.is_dir():
-            charmlib.load_charm(path)
-            archive = charmlib.build_archive(path, Path(tmp) / "charm.charm")
-        else:
-            archive = path
-        loaded = charmlib.load_charm(archive)
-        return archive.read_bytes(), loaded
-
-
-def _progress(message: str) -> None:
-    info(message)
+from ..keyvalues import parse_config_args
+from ..localcharms import charm_archive_bytes, pack_cache_dir
 
 
 @cli.command()
@@ -94,14 +70,11 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     """
     path = Path(charm_path)
     if bundles.is_bundle_path(path.expanduser()):
-        from .bundle import deploy_bundle
-
         _refuse_charm_flags(application, channel, revision, attach_storage)
-        deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
+        _deploy_bundle(model, path.expanduser(), overlay, dry_run=dry_run, map_machines=map_machines, force=force)
         return
     if map_machines:
-        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --map-machines",
-                                   usage=True)
+        raise UsageError("flags provided but not supported when deploying a charm: --map-machines")
     if not (charm_path.startswith((".", "/", "~")) or path.exists()):
         raise NotSupportedError(
             f'cannot deploy "{charm_path}": Charmhub is not supported yet; deploy a local charm path '
@@ -109,19 +82,17 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
             charm=charm_path,
         )
     if channel or revision:
-        raise InvalidArgumentError(
-            f'--channel and --revision select Charmhub charms; "{charm_path}" is a local charm', usage=True)
+        raise UsageError(f'--channel and --revision select Charmhub charms; "{charm_path}" is a local charm')
     if overlay:
-        raise InvalidArgumentError("flags provided but not supported when deploying a charm: --overlay",
-                                   usage=True)
+        raise UsageError("flags provided but not supported when deploying a charm: --overlay")
     if attach_storage:
         raise NotSupportedError("deploy --attach-storage: attaching existing storage is not supported yet "
                                 "(a unit's storage is removed with the unit)", feature="attach-storage")
     check_bindings(bind)
     path = path.expanduser()
     if num_units < 0:
-        raise InvalidArgumentError("--num-units must be a positive integer", usage=True)
-    data, loaded = charm_archive_bytes(path, _progress)
+        raise UsageError("--num-units must be a positive integer")
+    data, loaded = charm_archive_bytes(path, info)
     app = application or loaded.meta.name
     validate_application_name(app)
     values, strings = parse_config_args(config, app)
@@ -173,6 +144,30 @@ def deploy(model: str | None, charm_path: str, application: str | None, num_unit
     )
 
 
+def _deploy_bundle(model: str | None, path: Path, overlays: tuple[str, ...], *, dry_run: bool,
+                   map_machines: str | None, force: bool) -> None:
+    """Plan a bundle against the model and apply the plan (or print it with --dry-run)."""
+    map_existing, machine_map = bundles.parse_map_machines(map_machines)
+    overlay_paths = [Path(o).expanduser() for o in overlays]
+    sess = Session(model)
+    client = sess.client()
+    info(f'Located bundle "{bundles.bundle_file(path)}"')
+    prepared = bundles.prepare(client, sess.model, path, overlay_paths, lambda p: charm_archive_bytes(p, info),
+                               force=force)
+    plan = bundlelib.plan_bundle(prepared.snapshot, prepared.checked, map_existing=map_existing,
+                                 machine_map=machine_map)
+    if dry_run:
+        click.echo(plan.render(), nl=False)
+        return
+    if not plan.changes:
+        info("No changes to apply.")
+        return
+    bundles.check_constraints(client, sess.model, plan)
+    info("Executing changes:")
+    bundles.apply(client, sess.model, prepared, plan, force=force, progress=info)
+    info("Deploy of bundle completed.")
+
+
 _CHARM_ONLY = ("num_units", "config", "to", "constraints", "storage", "resources", "base", "trust", "bind")
 
 
@@ -186,9 +181,9 @@ def _refuse_charm_flags(application: str | None, channel: str | None, revision: 
         given += [n for n, v in (("channel", channel), ("revision", revision), ("attach_storage", attach_storage)) if v]
     if given:
         flags = ", ".join("--" + n.replace("_", "-") for n in given)
-        raise InvalidArgumentError(f"flags provided but not supported when deploying a bundle: {flags}", usage=True)
+        raise UsageError(f"flags provided but not supported when deploying a bundle: {flags}")
     if application:
-        raise InvalidArgumentError("an application name cannot be given when deploying a bundle", usage=True)
+        raise UsageError("an application name cannot be given when deploying a bundle")
 
 
 SPACES = ("alpha",)
@@ -199,7 +194,7 @@ def check_bindings(bind: str | None) -> None:
     for item in (bind or "").split():
         endpoint, sep, space = item.rpartition("=")
         if sep and not endpoint:
-            raise InvalidArgumentError(f'--bind: "{item}" names no endpoint', usage=True)
+            raise UsageError(f'--bind: "{item}" names no endpoint')
         if space not in SPACES:
             raise InvalidArgumentError(f'--bind: space "{space}" not found (spaces: {", ".join(SPACES)})')
 
@@ -209,41 +204,9 @@ def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name or not value:
-            raise InvalidArgumentError(f'{flag}: expected NAME=VALUE, got "{item}"', usage=True)
+            raise UsageError(f'{flag}: expected NAME=VALUE, got "{item}"')
         out[name] = value
     return out
-
-
-def parse_config_args(items: tuple[str, ...], app: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """``--config`` values: ``key=value`` strings, or YAML files keyed by application name."""
-    values: dict[str, Any] = {}
-    strings: dict[str, str] = {}
-    for item in items:
-        p = Path(item)
-        if "=" not in item or (p.is_file() and item.endswith((".yaml", ".yml"))):
-            if not p.is_file():
-                raise InvalidArgumentError(f'config file "{item}" not found', usage=True)
-            try:
-                doc = yaml.safe_load(p.read_text()) or {}
-            except yaml.YAMLError as e:
-                raise InvalidArgumentError(f"{item}: invalid YAML: {e}") from None
-            if not isinstance(doc, dict):
-                raise InvalidArgumentError(f"{item}: expected a map of application name to options")
-            if app in doc:
-                section = doc[app]
-            elif all(not isinstance(v, dict) for v in doc.values()):
-                section = doc  # a flat map of options is accepted too
-            else:
-                raise InvalidArgumentError(f'{item}: no options for application "{app}"')
-            if not isinstance(section, dict):
-                raise InvalidArgumentError(f"{item}: options for {app} must be a map")
-            values.update(section)
-        else:
-            key, _, value = item.partition("=")
-            if not key:
-                raise InvalidArgumentError(f'expected "key=value", got "{item}"', usage=True)
-            strings[key] = value
-    return values, strings
 
 
 @cli.command()
@@ -258,7 +221,7 @@ def pack(source: str, output_dir: str) -> None:
         raise InvalidArgumentError(f'"{source}" is not a charm source tree (no charmcraft.yaml with src/)')
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=_progress)
+    archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=info)
     click.echo(f"Packed {archive}")
 
 
@@ -291,12 +254,12 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
       pyjuju refresh hello --revision 0        # back to the first revision
     """
     if path is not None and revision is not None:
-        raise InvalidArgumentError("--path and --revision cannot be used together", usage=True)
+        raise UsageError("--path and --revision cannot be used together")
     if switch:
         raise NotSupportedError("--switch: switching to another charm is not supported yet")
     if channel:
-        raise InvalidArgumentError("--channel selects Charmhub charms; pyjuju refreshes local charms "
-                                   "(--path) and stored revisions (--revision)", usage=True)
+        raise UsageError("--channel selects Charmhub charms; pyjuju refreshes local charms "
+                         "(--path) and stored revisions (--revision)")
     if base:
         raise NotSupportedError("refresh --base: changing an application's base is not supported yet")
     if storage:
@@ -308,7 +271,7 @@ def refresh(model: str | None, application: str, path: str | None, revision: int
         client.trust(sess.model, application, True)
     res: dict[str, Any] | None = None
     if path is not None:
-        data, _ = charm_archive_bytes(Path(path).expanduser(), _progress)
+        data, _ = charm_archive_bytes(Path(path).expanduser(), info)
         uploaded = client.upload_charm(sess.model, data)
         res = client.refresh(sess.model, application, charm_url=uploaded["url"])
     elif revision is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from ...core.constraints import Constraints
-from ...core.errors import InvalidArgumentError, NotSupportedError
+from ...core.errors import NotSupportedError, UsageError
 from ...core.names import is_valid_machine_id
 from ..app import Session, cli, emit, format_option, info, model_option
 
@@ -46,7 +46,7 @@ def remove_machine(model: str | None, machines: tuple[str, ...], force: bool, ke
                                 "instance once it leaves the model", feature="keep-instance")
     for mid in machines:
         if not is_valid_machine_id(mid):
-            raise InvalidArgumentError(f'invalid machine id "{mid}"', usage=True)
+            raise UsageError(f'invalid machine id "{mid}"')
     sess = Session(model)
     for note in sess.client().remove_machines(sess.model, list(machines), force=force, dry_run=dry_run):
         info(note)

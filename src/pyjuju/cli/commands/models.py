@@ -14,13 +14,14 @@ from ...core.errors import (
     NotFoundError,
     NotSupportedError,
     PyjujuError,
+    UsageError,
 )
 from ..app import Session, cli, emit, format_option, info, model_option
 from ..context import qualify, split_model_ref
+from ..keyvalues import parse_settings
 from ..render.models import models_tabular
 from ..render.tables import Table
 from .compat import client_credential
-from .controllers import _pairs
 
 
 @cli.command("add-model")
@@ -45,7 +46,7 @@ def add_model(name: str, cloud_region: str | None, controller: str | None, confi
                             credential=credential)
     sess = Session()
     ctl, _ = sess.store.controller(controller)
-    sess.client(ctl).add_model(name, _pairs(config))
+    sess.client(ctl).add_model(name, parse_settings(config))
     info(f'Added "{name}" model on local/localhost with credential "local" for user "admin"')
     if not no_switch:
         sess.store.set_current_controller(ctl)
@@ -135,7 +136,7 @@ def destroy_model(model: str, no_prompt: bool, force: bool, no_wait: bool, timeo
 def show_model(model_opt: str | None, model: str | None, fmt: str, output: str | None) -> None:
     """Show a model's details (MODEL or --model; default: the current model)."""
     if model and model_opt and model != model_opt:
-        raise InvalidArgumentError(f"two different models given: {model_opt!r} and {model!r}", usage=True)
+        raise UsageError(f"two different models given: {model_opt!r} and {model!r}")
     sess = Session(model or model_opt)
     body = sess.client().show_model(sess.model)
     emit({body["short-name"]: body}, fmt, output=output)
@@ -157,8 +158,8 @@ def model_config(model: str | None, args: tuple[str, ...], reset: tuple[str, ...
     gets = [a for a in args if "=" not in a]
     if sets or resets or file_:
         if gets:
-            raise InvalidArgumentError("cannot get and set model config at the same time", usage=True)
-        values: dict[str, Any] = _pairs(tuple(sets))
+            raise UsageError("cannot get and set model config at the same time")
+        values: dict[str, Any] = parse_settings(tuple(sets))
         if file_:
             import yaml
 
@@ -169,7 +170,7 @@ def model_config(model: str | None, args: tuple[str, ...], reset: tuple[str, ...
     doc = client.model_config(sess.model)
     if gets:
         if len(gets) > 1:
-            raise InvalidArgumentError("can only retrieve a single value, or all values", usage=True)
+            raise UsageError("can only retrieve a single value, or all values")
         key = gets[0]
         if key not in doc:
             raise PyjujuError(f'key "{key}" not found in {sess.target.short_model!r} model.')

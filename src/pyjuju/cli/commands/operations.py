@@ -13,13 +13,13 @@ import yaml
 
 from ...core import timefmt
 from ...core.duration import parse_duration
-from ...core.errors import InvalidArgumentError, PyjujuError
+from ...core.errors import InvalidArgumentError, PyjujuError, UsageError
 from ...core.names import is_valid_unit_name
+from ...core.status import TASK_DONE
 from ...wire import ExecParams
 from ..app import Session, cli, emit, info, model_option
 from ..render.formats import to_json, to_yaml
 
-TERMINAL = ("completed", "failed", "cancelled", "aborted", "error")
 RESERVED = ("return-code", "stdout", "stderr", "stdout-encoding", "stderr-encoding")
 
 
@@ -55,7 +55,7 @@ def _parse_params(items: Sequence[str], string_args: bool) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for item in items:
         if "=" not in item:
-            raise InvalidArgumentError(f'argument "{item}" must be of the form key...=value', usage=True)
+            raise UsageError(f'argument "{item}" must be of the form key...=value')
         key, _, raw = item.partition("=")
         value: Any = raw if string_args else _yaml_value(raw)
         node = params
@@ -63,7 +63,7 @@ def _parse_params(items: Sequence[str], string_args: bool) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                raise InvalidArgumentError(f'key "{key}" conflicts with an earlier value', usage=True)
+                raise UsageError(f'key "{key}" conflicts with an earlier value')
         node[parts[-1]] = value
     return params
 
@@ -100,7 +100,7 @@ def _wait_all(sess: Session, tasks: list[dict[str, Any]], wait: float | None, st
                 for entry in doc.get("log", [])[shown.get(t["id"], 0):]:
                     info(entry["message"])
                 shown[t["id"]] = len(doc.get("log", []))
-            if doc["status"] in TERMINAL:
+            if doc["status"] in TASK_DONE:
                 done[t["id"]] = doc
                 break
     return done
@@ -141,7 +141,7 @@ def run_action(model: str | None, args: tuple[str, ...], params_file: str | None
     while rest and (is_valid_unit_name(rest[0]) or rest[0].endswith("/leader")):
         units.append(rest.pop(0))
     if not units or not rest:
-        raise InvalidArgumentError("expected UNIT [UNIT...] ACTION [key=value...]", usage=True)
+        raise UsageError("expected UNIT [UNIT...] ACTION [key=value...]")
     action, kv = rest[0], rest[1:]
     params: dict[str, Any] = {}
     if params_file:
@@ -152,7 +152,7 @@ def run_action(model: str | None, args: tuple[str, ...], params_file: str | None
         params = loaded
     params = _deep_merge(params, _parse_params(kv, string_args))
     if fmt not in ("plain", "json", "yaml"):
-        raise InvalidArgumentError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"', usage=True)
+        raise UsageError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"')
     sess = Session(model)
     res = sess.client().run_action(sess.model, units, action, params)
     _run_and_print(sess, res, background, wait, fmt, utc, "run", kind="action")
@@ -242,10 +242,10 @@ def exec_command(model: str | None, command: tuple[str, ...], units: tuple[str, 
 
     cmd = command[0] if len(command) == 1 else shlex.join(command)
     if fmt not in ("plain", "json", "yaml"):
-        raise InvalidArgumentError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"', usage=True)
+        raise UsageError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"')
     if not (units or machines or applications or all_):
-        raise InvalidArgumentError("You must specify a target, either through --all, --machine, "
-                                   "--application or --unit", usage=True)
+        raise UsageError("You must specify a target, either through --all, --machine, "
+                         "--application or --unit")
     sess = Session(model)
     res = sess.client().run_exec(sess.model, ExecParams(command=cmd, units=split(units), machines=split(machines),
                                                         applications=split(applications), all=all_))

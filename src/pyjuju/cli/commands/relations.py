@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ...core.errors import InvalidArgumentError, NotSupportedError
+from ...core.errors import NotSupportedError, UsageError
 from ..app import Session, cli, info, model_option
 
 
@@ -47,6 +47,6 @@ def remove_relation(model: str | None, endpoints: tuple[str, ...], force: bool) 
     Both sides run relation-departed for each remote unit, then relation-broken.
     """
     if len(endpoints) not in (1, 2) or (len(endpoints) == 1 and not endpoints[0].isdigit()):
-        raise InvalidArgumentError("a relation is given by two endpoints or by its id", usage=True)
+        raise UsageError("a relation is given by two endpoints or by its id")
     sess = Session(model)
     sess.client().remove_relation(sess.model, list(endpoints))

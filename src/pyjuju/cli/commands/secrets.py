@@ -12,7 +12,7 @@ from typing import Any
 import click
 import yaml
 
-from ...core.errors import InvalidArgumentError
+from ...core.errors import InvalidArgumentError, UsageError
 from ..app import Session, cli, emit, format_option, model_option
 from ..render.tables import Table
 
@@ -31,7 +31,7 @@ def parse_content(args: tuple[str, ...], file: str | None) -> dict[str, str]:
         content.update({str(k): "" if v is None else str(v) for k, v in loaded.items()})
     for arg in args:
         if "=" not in arg:
-            raise InvalidArgumentError(f'expected "key=value", got "{arg}"', usage=True)
+            raise UsageError(f'expected "key=value", got "{arg}"')
         key, _, value = arg.partition("=")
         if key.endswith("#base64"):
             key = key.removesuffix("#base64")
@@ -69,7 +69,7 @@ def add_secret(model: str | None, name: str, args: tuple[str, ...], info: str | 
     """Add a user secret and print its URI: `add-secret NAME key=value [key#base64=...] [key#file=PATH]`."""
     content = parse_content(args, file_)
     if not content:
-        raise InvalidArgumentError("missing secret value or filename", usage=True)
+        raise UsageError("missing secret value or filename")
     sess = Session(model)
     click.echo(sess.client().add_secret(sess.model, name, content, info))
 

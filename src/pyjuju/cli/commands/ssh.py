@@ -19,11 +19,11 @@ from typing import Any
 
 import click
 
-from ...core.errors import InvalidArgumentError, NotSupportedError, PyjujuError
+from ...core.errors import NotSupportedError, PyjujuError, UsageError
 from ...core.names import is_valid_machine_id, is_valid_unit_name
+from ...core.status import TASK_DONE
 from ...wire import ExecParams
 from ..app import Session, cli, model_option
-from .operations import TERMINAL
 
 # OpenSSH options that take an argument (so the word after them is not the command).
 _SSH_ARG_OPTS = set("bcDEeFIiJLlmOopQRSWw")
@@ -46,7 +46,7 @@ def _machine_of(sess: Session, target: str) -> str:
                     return str(unit["machine"])
     if is_valid_unit_name(target):
         raise PyjujuError(f'unit "{target}" not found')
-    raise InvalidArgumentError(f'invalid target "{target}": expected a unit or a machine id', usage=True)
+    raise UsageError(f'invalid target "{target}": expected a unit or a machine id')
 
 
 def _run(sess: Session, machine: str, command: str, stdin: bytes | None) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def _run(sess: Session, machine: str, command: str, stdin: bytes | None) -> dict
     tid = res["tasks"][0]["id"]
     while True:
         doc = client.task(sess.model, tid, wait=30)
-        if doc["status"] in TERMINAL:
+        if doc["status"] in TASK_DONE:
             return dict(doc.get("results") or {})
 
 
@@ -139,7 +139,7 @@ def scp(model: str | None, container: str | None, no_host_key_checks: bool, prox
             paths.append(w)
         i += 1
     if len(paths) < 2:
-        raise InvalidArgumentError("expected SOURCE... DESTINATION", usage=True)
+        raise UsageError("expected SOURCE... DESTINATION")
     sess = Session(model)
     dest_host, dest_path = _split_remote(paths[-1])
     for src in paths[:-1]:

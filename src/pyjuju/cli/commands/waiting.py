@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from ...core.duration import parse_duration
-from ...core.errors import InvalidArgumentError, ModelNotFoundError, PyjujuError
+from ...core.errors import InvalidArgumentError, ModelNotFoundError, PyjujuError, UsageError
 from ...core.names import (
     is_valid_application_name,
     is_valid_machine_id,
@@ -263,12 +263,10 @@ def _duration(option: str, text: str, *, positive: bool = False) -> float:
     try:
         value = parse_duration(text)
     except InvalidArgumentError as e:
-        raise InvalidArgumentError(f'invalid value "{text}" for option {option}: {e.message}',
-                                   usage=True) from None
+        raise UsageError(f'invalid value "{text}" for option {option}: {e.message}') from None
     if value < 0 or (positive and value == 0):
-        raise InvalidArgumentError(
-            f'invalid value "{text}" for option {option}: must be {"positive" if positive else "non-negative"}',
-            usage=True)
+        raise UsageError(
+            f'invalid value "{text}" for option {option}: must be {"positive" if positive else "non-negative"}')
     return value
 
 
@@ -302,9 +300,9 @@ def wait(model: str | None, timeout: str, workload: str | None, interval: str, q
     every = _duration("--interval", interval, positive=True)
     if workload is not None and workload not in WORKLOAD_STATUSES:
         hint = " (a unit in error is never settled)" if workload == "error" else ""
-        raise InvalidArgumentError(
+        raise UsageError(
             f'invalid value "{workload}" for option --workload{hint}: expected one of '
-            + ", ".join(WORKLOAD_STATUSES), usage=True)
+            + ", ".join(WORKLOAD_STATUSES))
     sess = Session(model)
     client = sess.client()
     progress = Progress(enabled=not quiet and _tty())
@@ -350,7 +348,7 @@ def _check_name(kind: str, name: str) -> None:
         "machine": is_valid_machine_id, "model": lambda n: bool(n.strip()),
     }[kind](name)
     if not ok:
-        raise InvalidArgumentError(f'"{name}" is not a valid {kind} name', usage=True)
+        raise UsageError(f'"{name}" is not a valid {kind} name')
 
 
 @cli.command("wait-for")

@@ -13,25 +13,6 @@ from ...core.version import PYJUJU_VERSION
 from ..services.base import Services
 from . import agent_routes, bundle_routes, log_routes, user_routes
 
-_STATUS = [
-    (errors.NotFoundError, 404),
-    (errors.AlreadyExistsError, 409),
-    (errors.ConflictError, 409),
-    (errors.UnauthorizedError, 401),
-    (errors.ForbiddenError, 403),
-    (errors.NotLeaderError, 403),
-    (errors.NotSupportedError, 501),
-    (errors.InvalidArgumentError, 400),
-    (errors.CharmError, 400),
-]
-
-
-def http_status(err: errors.PyjujuError) -> int:
-    for cls, code in _STATUS:
-        if isinstance(err, cls):
-            return code
-    return 500
-
 
 def create_app(
     svc: Services,
@@ -49,7 +30,7 @@ def create_app(
 
     @app.exception_handler(errors.PyjujuError)
     async def _pyjuju_error(_req: Request, exc: errors.PyjujuError) -> JSONResponse:
-        return JSONResponse({"error": exc.to_dict()}, status_code=http_status(exc))
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_req: Request, exc: RequestValidationError) -> JSONResponse:
@@ -57,7 +38,7 @@ def create_app(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors()
         )
         err = errors.InvalidArgumentError(f"invalid request: {msgs}")
-        return JSONResponse({"error": err.to_dict()}, status_code=400)
+        return JSONResponse({"error": err.to_dict()}, status_code=err.http_status)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

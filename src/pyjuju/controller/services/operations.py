@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import InvalidArgumentError, NotFoundError
+from ...core.errors import InvalidArgumentError, NotFoundError, UsageError
 from ...core.names import is_valid_unit_name
 from ...store import ModelRow, OperationRow, ReadTx, TaskRow, WriteTx
 from . import actionparams
@@ -96,7 +96,7 @@ def enqueue_exec(svc: Services, model_ref: str, command: str, *, units: list[str
             else:
                 targets.append((mid, "machine"))
         if not targets and not failures:
-            raise InvalidArgumentError("no target: give --unit, --machine, --application or --all", usage=True)
+            raise UsageError("no target: give --unit, --machine, --application or --all")
         ids = _next_ids(tx, m, 1 + len(targets))
         now = timefmt.now_iso()
         tx.add_operation(OperationRow(model_uuid=m.uuid, id=ids[0], kind="exec",

@@ -15,6 +15,7 @@ from ...core.errors import (
     InvalidArgumentError,
     NotLeaderError,
     RelationNotFoundError,
+    UsageError,
 )
 from ...store import ApplicationRow, ModelRow, ReadTx, RelationRow, ScopeRow, UnitRow, WriteTx
 from .base import Services
@@ -102,7 +103,7 @@ def find_relation(tx: ReadTx, m: ModelRow, specs: list[str]) -> RelationRow:
                 return r
         raise RelationNotFoundError(f"relation {specs[0]} not found", relation=specs[0])
     if len(specs) != 2:
-        raise InvalidArgumentError("a relation is given by two endpoints or by its id", usage=True)
+        raise UsageError("a relation is given by two endpoints or by its id")
     parsed = [eplib.parse_spec(s) for s in specs]
     found = []
     for r in alive:
