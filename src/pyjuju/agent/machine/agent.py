@@ -19,7 +19,7 @@ from ...client import AgentClient
 from ...core.errors import PyjujuError
 from ..hooks.context import MachineNetwork
 from ..hooks.runner import run_command
-from ..hooktools import install_tools
+from ..toolclient import install_tools
 from ..unit.uniter import UnitAgent
 from .logs import LogShipper
 
