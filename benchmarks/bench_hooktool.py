@@ -27,7 +27,7 @@ from _common import median_ms, record  # noqa: E402
 
 from pyjuju.agent.hooks.context import HookContext, MachineNetwork  # noqa: E402
 from pyjuju.agent.hooks.toolserver import ToolServer  # noqa: E402
-from pyjuju.agent.hooktools import install_tools  # noqa: E402
+from pyjuju.agent.toolclient import install_tools  # noqa: E402
 from pyjuju.charm import CharmMeta  # noqa: E402
 
 

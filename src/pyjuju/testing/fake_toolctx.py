@@ -25,7 +25,7 @@ from ..agent.hooks.toolctx import (
     StatusInfo,
     ToolError,
 )
-from ..agent.hooks.tools._format import go_quote
+from ..agent.hooks.tools.formats import go_quote
 from ..core.names import unit_tag
 from ..core.ports import PortRange
 

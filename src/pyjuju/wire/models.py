@@ -6,7 +6,7 @@ bearer token written at bootstrap; agent calls with the machine's own token.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,20 +16,14 @@ __all__ = [
     "API_VERSION",
     "AddModelParams",
     "AddUnitsParams",
-    "AgentLogRecord",
-    "AgentStatusParams",
     "ConfigParams",
     "ConstraintsParams",
     "DeployParams",
     "DestroyModelParams",
     "ExecParams",
     "ExposeParams",
-    "HookCommitParams",
     "IntegrateParams",
-    "LeaderSettingsParams",
-    "MachineStatusParams",
     "ModelConfigParams",
-    "PortChange",
     "RefreshParams",
     "RemoveMachinesParams",
     "RemoveRelationParams",
@@ -37,10 +31,7 @@ __all__ = [
     "SecretGrantParams",
     "UserSecretParams",
     "RunActionParams",
-    "StatusValue",
     "UnexposeParams",
-    "UnitDeadParams",
-    "WatchMessage",
 ]
 
 API_VERSION = 1
@@ -191,87 +182,3 @@ class AddStorageParams(_Body):
 
 class ResolvedParams(_Body):
     retry: bool = True
-
-
-class StatusValue(_Body):
-    status: str
-    message: str = ""
-    data: dict[str, Any] = Field(default_factory=dict)
-
-
-class AgentStatusParams(_Body):
-    """Status writes from an agent: any of the three may be given."""
-
-    agent: StatusValue | None = None
-    workload: StatusValue | None = None
-    application: StatusValue | None = None
-    workload_version: str | None = None
-    mark_status_set: bool = False
-
-
-class PortChange(_Body):
-    action: Literal["open", "close"]
-    protocol: str
-    from_port: int = 0
-    to_port: int = 0
-    endpoints: list[str] | None = None
-
-
-class HookCommitParams(_Body):
-    """Buffered changes of one successful hook, applied atomically.
-
-    ``commit_id`` makes the call idempotent: an agent that crashed after
-    sending it re-sends the same id on restart and the second apply is a no-op.
-    """
-
-    commit_id: str
-    ports: list[PortChange] = Field(default_factory=list)
-    state_set: dict[str, str] = Field(default_factory=dict)
-    state_delete: list[str] = Field(default_factory=list)
-    relation_settings: dict[str, dict[str, str]] = Field(
-        default_factory=dict, description="relation id -> changed keys ('' deletes)."
-    )
-    app_relation_settings: dict[str, dict[str, str]] = Field(default_factory=dict)
-    storage_add: dict[str, int] = Field(default_factory=dict)
-    secrets: list[dict[str, Any]] = Field(
-        default_factory=list,
-        description="Ordered secret changes: {op: add|set|remove|grant|revoke, id, ...}.",
-    )
-
-    def has_changes(self) -> bool:
-        """Anything to send besides the commit id (every other field is a change list)."""
-        return any(getattr(self, name) for name in type(self).model_fields if name != "commit_id")
-
-
-class LeaderSettingsParams(_Body):
-    values: dict[str, str]
-
-
-class UnitDeadParams(_Body):
-    pass
-
-
-class MachineStatusParams(_Body):
-    agent: StatusValue
-
-
-class AgentLogRecord(_Body):
-    time: str
-    entity: str
-    level: str
-    module: str
-    message: str
-    location: str = ""
-
-
-class WatchMessage(BaseModel):
-    """What the agent watch stream pushes.
-
-    ``units`` maps unit name to its full remote view, or ``None`` when the unit
-    no longer exists for this machine. The first message is a full snapshot.
-    """
-
-    type: Literal["snapshot", "update"]
-    revision: int
-    model: dict[str, Any] | None = None
-    units: dict[str, dict[str, Any] | None] = Field(default_factory=dict)

@@ -7,14 +7,15 @@ import random
 from typing import Any
 
 import pytest
+from agent_fakes import FakeAgentClient, unit_view
 
 from pyjuju.agent.hooks.context import HookContext, MachineNetwork
 from pyjuju.agent.hooks.toolctx import ToolError
 from pyjuju.charm import parse_metadata
-from pyjuju.controller.services.agents import _apply_ports
+from pyjuju.controller.services.agents import apply_port_changes
 from pyjuju.core.errors import NotLeaderError
 from pyjuju.core.ports import PortRange
-from pyjuju.wire import AgentStatusParams, HookCommitParams
+from pyjuju.wire import AgentStatusParams, HookCommitParams, LeaderSettingsParams, UnitState
 
 NET = MachineNetwork(address="10.1.0.5", cidr="10.1.0.0/16", mac_address="aa:bb", interface="eth0")
 META = parse_metadata({"name": "app", "summary": "s", "description": "d",
@@ -22,21 +23,8 @@ META = parse_metadata({"name": "app", "summary": "s", "description": "d",
                        "extra-bindings": {"admin": None}})
 
 
-class FakeClient:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Any]] = []
-        self.unit_state: dict[str, str] = {"a": "1", "b": "2"}
-
-    async def state(self, unit: str) -> dict[str, str]:
-        self.calls.append(("state", unit))
-        return dict(self.unit_state)
-
-    async def set_leader_settings(self, unit: str, values: dict[str, str]) -> None:
-        self.calls.append(("leader-settings", values))
-
-
-def make(view: dict[str, Any] | None = None, send_status=None) -> tuple[HookContext, FakeClient, list]:
-    client = FakeClient()
+def make(view: dict[str, Any] | None = None, send_status=None) -> tuple[HookContext, FakeAgentClient, list]:
+    client = FakeAgentClient(state=lambda req, unit: UnitState(state={"a": "1", "b": "2"}))
     sent: list[AgentStatusParams] = []
     flags: list[str] = []
 
@@ -47,7 +35,7 @@ def make(view: dict[str, Any] | None = None, send_status=None) -> tuple[HookCont
         flags.append(f"log:{level}:{message}")
 
     ctx = HookContext(
-        unit_name="app/0", hook_name="install", view=view or {}, meta=META,
+        unit_name="app/0", hook_name="install", view=unit_view(**(view or {})), meta=META,
         client=client,  # type: ignore[arg-type]
         network=NET, log=log, send_status=send_status or default_send,
         on_status_set=lambda: flags.append("status-set"),
@@ -79,7 +67,7 @@ def test_state_fetched_once_and_overlaid() -> None:
     ctx.delete_state("c")
     ctx.set_state({"b": "again"})
     assert asyncio.run(ctx.state()) == {"a": "9", "b": "again"}
-    assert client.calls == [("state", "app/0")]
+    assert [(name, unit) for name, unit, _ in client.calls] == [("state", "app/0")]
     p = ctx.commit_params()
     assert p.commit_id == ctx.id
     assert p.state_set == {"a": "9", "b": "again"}
@@ -131,7 +119,7 @@ def test_leader_settings_snapshot_and_writes() -> None:
     assert client.calls == []
     ctx, client, _ = make({"leader": True, "leader_settings": {"k": "v", "x": "1"}})
     asyncio.run(ctx.set_leader_settings({"k": "w", "x": ""}))
-    assert client.calls == [("leader-settings", {"k": "w", "x": ""})]
+    assert client.requests("leader-settings") == [LeaderSettingsParams(values={"k": "w", "x": ""})]
     assert asyncio.run(ctx.leader_settings()) == {"k": "w"}
 
 
@@ -168,5 +156,5 @@ def test_opened_ports_view_matches_controller_merge() -> None:
             (ctx.open_port if rng.random() < 0.6 else ctx.close_port)(r, eps)
         shown = [{"range": str(p.range), "endpoints": None if p.endpoints is None else list(p.endpoints)}
                  for p in ctx.opened_ports()]
-        stored = _apply_ports(committed, ctx.commit_params())
+        stored = apply_port_changes(committed, ctx.commit_params())
         assert shown == stored, (committed, ctx.commit_params().ports)

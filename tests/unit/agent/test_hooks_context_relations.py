@@ -6,22 +6,23 @@ import asyncio
 from typing import Any
 
 import pytest
+from agent_fakes import unit_view
 
-from pyjuju.agent.hooks.context import HookContext, MachineNetwork
+from pyjuju.agent.hooks.context import HookContext, HookRelation, MachineNetwork
 from pyjuju.agent.hooks.toolctx import ToolError
 from pyjuju.charm import parse_metadata
 from pyjuju.core.errors import ForbiddenError, PyjujuError, RelationNotFoundError
+from pyjuju.wire import RelationSettingsQuery, Settings
 
 NET = MachineNetwork(address="10.1.0.5", cidr="10.1.0.0/16", mac_address="aa:bb", interface="eth0")
 META = parse_metadata({"name": "app", "summary": "s", "description": "d",
                        "requires": {"db": {"interface": "mysql"}},
                        "peers": {"cluster": {"interface": "app-peers"}}})
 
-RELATIONS: dict[int, dict[str, Any]] = {
-    3: {"endpoint": "db", "remote_app": "mysql", "peer": False,
-        "members": {"mysql/1": 2, "mysql/0": 1}},
-    12: {"endpoint": "db", "remote_app": "pg", "peer": False, "members": {}},
-    1: {"endpoint": "cluster", "remote_app": "app", "peer": True, "members": {"app/1": 1}},
+RELATIONS: dict[int, HookRelation] = {
+    3: HookRelation(endpoint="db", remote_app="mysql", members=frozenset({"mysql/1", "mysql/0"})),
+    12: HookRelation(endpoint="db", remote_app="pg"),
+    1: HookRelation(endpoint="cluster", remote_app="app", peer=True, members=frozenset({"app/1"})),
 }
 
 
@@ -34,17 +35,17 @@ class FakeClient:
         self.errors = errors or {}
         self.calls: list[tuple[str, int, str, bool]] = []
 
-    async def relation_settings(self, unit: str, relation_id: int, owner: str,
-                                app: bool) -> dict[str, str]:
-        self.calls.append((unit, relation_id, owner, app))
-        key = (relation_id, owner, app)
+    async def call(self, op: Any, q: RelationSettingsQuery, unit: str) -> Settings:
+        assert op.name == "relation-settings"
+        self.calls.append((unit, q.relation_id, q.owner, q.is_app))
+        key = (q.relation_id, q.owner, q.is_app)
         if key in self.errors:
             raise self.errors[key]
-        return dict(self.bags.get(key, {}))
+        return Settings(values=dict(self.bags.get(key, {})))
 
 
 def make(leader: bool = False, client: FakeClient | None = None,
-         relations: dict[int, dict[str, Any]] | None = None) -> tuple[HookContext, FakeClient]:
+         relations: dict[int, HookRelation] | None = None) -> tuple[HookContext, FakeClient]:
     client = client or FakeClient()
 
     async def send(p: Any) -> None:
@@ -54,12 +55,11 @@ def make(leader: bool = False, client: FakeClient | None = None,
         pass
 
     ctx = HookContext(
-        unit_name="app/0", hook_name="db-relation-changed", view={"leader": leader}, meta=META,
+        unit_name="app/0", hook_name="db-relation-changed", view=unit_view(leader=leader), meta=META,
         client=client,  # type: ignore[arg-type]
         network=NET, log=log, send_status=send, on_status_set=lambda: None,
         relation_id=3, remote_unit="mysql/0", remote_app="mysql",
-        relations={k: dict(v, members=dict(v["members"])) for k, v in
-                   (RELATIONS if relations is None else relations).items()},
+        relations=RELATIONS if relations is None else relations,
         model_uuid="uuid-1",
     )
     return ctx, client

@@ -8,6 +8,7 @@ import pytest
 
 from pyjuju.agent.hooks.env import hook_env
 from pyjuju.core.version import JUJU_VERSION
+from pyjuju.wire import ProxySettings
 
 LEGACY = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ftp_proxy", "FTP_PROXY",
           "no_proxy", "NO_PROXY")
@@ -21,6 +22,8 @@ def env(**over: Any) -> dict[str, str]:
         dispatch_path="hooks/install", api_addresses=["https://10.0.0.1:17070", "127.0.0.1:17070"],
     )
     args.update(over)
+    if isinstance(args.get("proxy"), dict):  # written with the model-config keys
+        args["proxy"] = ProxySettings(**{k.replace("-", "_"): v for k, v in args["proxy"].items()})
     return hook_env(**args)
 
 

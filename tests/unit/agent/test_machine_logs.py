@@ -8,18 +8,20 @@ from typing import Any
 import pytest
 
 from pyjuju.agent.machine.logs import LEVELS, LogShipper, parse_logging_config
+from pyjuju.wire import AgentLogRecord, LogBatch
 
 
 class FakeClient:
     def __init__(self, fail: int = 0) -> None:
-        self.batches: list[list[dict[str, str]]] = []
+        self.batches: list[list[AgentLogRecord]] = []
         self.fail = fail
 
-    async def send_logs(self, batch: list[dict[str, str]]) -> None:
+    async def call(self, op: Any, batch: LogBatch, unit: str = "") -> None:
+        assert op.name == "logs"
         if self.fail:
             self.fail -= 1
             raise ConnectionError("down")
-        self.batches.append(list(batch))
+        self.batches.append(list(batch.records))
 
 
 def shipper(config: str | None = None, **kw: Any) -> LogShipper:
@@ -93,12 +95,12 @@ def test_emit_filters_and_flush_batches() -> None:
     for i in range(5):
         s.emit("unit-app-0", "DEBUG", "unit.app/0.install", f"line {i}")
     asyncio.run(s.flush())
-    assert [[r["message"] for r in b] for b in client.batches] == [
+    assert [[r.message for r in b] for b in client.batches] == [
         ["line 0", "line 1"], ["line 2", "line 3"], ["line 4"],
     ]
     rec = client.batches[0][0]
-    assert set(rec) == {"time", "entity", "level", "module", "message"}
-    assert (rec["entity"], rec["level"], rec["module"]) == ("unit-app-0", "DEBUG", "unit.app/0.install")
+    assert rec.time and rec.location == ""
+    assert (rec.entity, rec.level, rec.module) == ("unit-app-0", "DEBUG", "unit.app/0.install")
 
 
 def test_failed_send_keeps_lines_in_order() -> None:
@@ -110,7 +112,7 @@ def test_failed_send_keeps_lines_in_order() -> None:
     assert client.batches == []
     s.emit("e", "INFO", "m", "c")
     asyncio.run(s.flush())
-    assert [r["message"] for b in client.batches for r in b] == ["a", "b", "c"]
+    assert [r.message for b in client.batches for r in b] == ["a", "b", "c"]
 
 
 def test_levels_are_ordered() -> None:

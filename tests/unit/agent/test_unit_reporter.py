@@ -20,7 +20,7 @@ class FakeClient:
         self.script = list(script or [])
         self.delivered: list[tuple[str, str]] = []
 
-    async def set_status(self, unit: str, params: AgentStatusParams) -> None:
+    async def call(self, op: object, params: AgentStatusParams, unit: str) -> None:
         await asyncio.sleep(0)
         if self.script:
             err = self.script.pop(0)

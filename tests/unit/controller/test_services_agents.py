@@ -9,7 +9,18 @@ import pytest
 from pyjuju.controller.services import agents, charms
 from pyjuju.controller.services import applications as apps
 from pyjuju.core.errors import ForbiddenError, NotLeaderError, UnitNotFoundError
-from pyjuju.wire import AgentStatusParams, HookCommitParams, PortChange, StatusValue
+from pyjuju.wire import (
+    AgentLogRecord,
+    AgentStatusParams,
+    Empty,
+    HookCommitParams,
+    LeaderSettingsParams,
+    LogBatch,
+    PortChange,
+    StatusValue,
+    UnitStatusQuery,
+    UnitStatusReply,
+)
 
 
 @pytest.fixture
@@ -48,7 +59,7 @@ def port(action: str, proto: str = "tcp", lo: int = 0, hi: int | None = None,
 
 
 def commit(svc, model, cid: str, unit_name: str = "app/0", machine: str = "0", **kw: Any) -> bool:
-    return agents.commit_hook(svc, model, machine, unit_name, HookCommitParams(commit_id=cid, **kw))
+    return agents.commit_hook(svc, model, machine, unit_name, HookCommitParams(commit_id=cid, **kw)).applied
 
 
 # -- commit_hook ------------------------------------------------------------------
@@ -134,17 +145,17 @@ def test_ports_sorted_numerically(svc, deployed) -> None:
 def test_set_leader_settings(svc, deployed) -> None:
     m = deployed
     with pytest.raises(NotLeaderError):
-        agents.set_leader_settings(svc, m, "1", "app/1", {"a": "1"})
+        agents.set_leader_settings(svc, m, "1", "app/1", LeaderSettingsParams(values={"a": "1"}))
     with pytest.raises(ForbiddenError):
-        agents.set_leader_settings(svc, m, "1", "app/0", {"a": "1"})
+        agents.set_leader_settings(svc, m, "1", "app/0", LeaderSettingsParams(values={"a": "1"}))
     assert app_row(svc, m).leader_settings_version == 0
-    agents.set_leader_settings(svc, m, "0", "app/0", {"a": "1", "b": "2"})
+    agents.set_leader_settings(svc, m, "0", "app/0", LeaderSettingsParams(values={"a": "1", "b": "2"}))
     a = app_row(svc, m)
     assert a.leader_settings == {"a": "1", "b": "2"} and a.leader_settings_version == 1
     rev = revision(svc, m)
-    agents.set_leader_settings(svc, m, "0", "app/0", {"a": "1"})  # no change: no bump
+    agents.set_leader_settings(svc, m, "0", "app/0", LeaderSettingsParams(values={"a": "1"}))  # no change: no bump
     assert app_row(svc, m).leader_settings_version == 1 and revision(svc, m) == rev
-    agents.set_leader_settings(svc, m, "0", "app/0", {"a": "", "missing": ""})
+    agents.set_leader_settings(svc, m, "0", "app/0", LeaderSettingsParams(values={"a": "", "missing": ""}))
     a = app_row(svc, m)
     assert a.leader_settings == {"b": "2"} and a.leader_settings_version == 2
     assert changes_after(svc, m, rev) == [("application", "app")]
@@ -224,15 +235,14 @@ def test_status_for_tools(svc, deployed) -> None:
     m = deployed
     agents.set_unit_status(svc, m, "0", "app/0",
                            AgentStatusParams(workload=StatusValue(status="active", message="ok")))
-    assert agents.status_for_tools(svc, m, "0", "app/0", False) == {
-        "unit": {"status": "active", "message": "ok", "data": {}},
-    }
-    doc = agents.status_for_tools(svc, m, "0", "app/0", True)
+    assert agents.status_for_tools(svc, m, "0", "app/0", UnitStatusQuery()) == UnitStatusReply(
+        unit=StatusValue(status="active", message="ok"))
+    doc = agents.status_for_tools(svc, m, "0", "app/0", UnitStatusQuery(application=True))
     # derived: app/1 is still waiting, which outranks active
-    assert doc["application"]["status"] == "waiting"
-    assert set(doc["units"]) == {"app/0", "app/1"}
+    assert doc.application is not None and doc.application.status == "waiting"
+    assert set(doc.units) == {"app/0", "app/1"}
     with pytest.raises(NotLeaderError):
-        agents.status_for_tools(svc, m, "1", "app/1", True)
+        agents.status_for_tools(svc, m, "1", "app/1", UnitStatusQuery(application=True))
 
 
 def test_unit_dead_finishes_removal(svc, deployed) -> None:
@@ -241,8 +251,8 @@ def test_unit_dead_finishes_removal(svc, deployed) -> None:
         tx.update_machine(m.uuid, "0", instance_id="i-0")
     apps.remove_units(svc, "default", ["app/0"])
     with pytest.raises(ForbiddenError):
-        agents.unit_dead(svc, m, "1", "app/0")
-    agents.unit_dead(svc, m, "0", "app/0")
+        agents.unit_dead(svc, m, "1", "app/0", Empty())
+    agents.unit_dead(svc, m, "0", "app/0", Empty())
     assert unit(svc, m, "app/0") is None
     assert app_row(svc, m).leader == "app/1"
     with svc.store.read() as tx:
@@ -253,8 +263,8 @@ def test_add_logs_wakes_log_subscribers_without_revision(svc, deployed) -> None:
     m = deployed
     rev = revision(svc, m)
     with svc.hub.subscribe_logs(m.uuid) as ev:
-        agents.add_logs(svc, m, [{"time": "t", "entity": "unit-app-0", "level": "INFO",
-                                  "module": "unit.app/0.install", "message": "hi"}])
+        agents.add_logs(svc, m, "0", "", LogBatch(records=[AgentLogRecord(
+            time="t", entity="unit-app-0", level="INFO", module="unit.app/0.install", message="hi")]))
         assert ev.is_set()
     assert revision(svc, m) == rev
     with svc.store.read() as tx:

@@ -18,7 +18,7 @@ from pyjuju.core.errors import (
     RelationNotFoundError,
 )
 from pyjuju.store import ModelRow, RelationRow
-from pyjuju.wire import HookCommitParams
+from pyjuju.wire import Empty, HookCommitParams, RelationRef, RelationSettingsQuery
 
 MYSQL = {"provides": {"server": {"interface": "mysql"},
                       "single": {"interface": "single", "limit": 1}}}
@@ -88,11 +88,11 @@ def machine_of(svc, model, name: str) -> str:
 
 
 def enter(svc, model, name: str, rid: int) -> None:
-    agents.enter_scope(svc, model, machine_of(svc, model, name), name, rid)
+    agents.enter_scope(svc, model, machine_of(svc, model, name), name, RelationRef(relation_id=rid))
 
 
 def leave(svc, model, name: str, rid: int) -> None:
-    agents.leave_scope(svc, model, machine_of(svc, model, name), name, rid)
+    agents.leave_scope(svc, model, machine_of(svc, model, name), name, RelationRef(relation_id=rid))
 
 
 def bag(svc, model, rid: int, owner: str, is_app: bool = False):
@@ -101,8 +101,8 @@ def bag(svc, model, rid: int, owner: str, is_app: bool = False):
 
 
 def read(svc, model, reader: str, rid: int, owner: str, is_app: bool = False) -> dict[str, str]:
-    return agents.relation_settings(svc, model, machine_of(svc, model, reader), reader, rid,
-                                    owner, is_app)
+    return agents.relation_settings(svc, model, machine_of(svc, model, reader), reader,
+                                    RelationSettingsQuery(relation_id=rid, owner=owner, is_app=is_app)).values
 
 
 _commits = iter(range(1_000_000))
@@ -513,11 +513,11 @@ def test_unit_dead_refused_while_subordinates_exist(svc, model, subord) -> None:
     apps.remove_units(svc, "default", ["wp/0"])
     m0 = machine_of(svc, model, "wp/0")
     with pytest.raises(ConflictError, match="nrpe/0"):
-        agents.unit_dead(svc, model, m0, "wp/0")
+        agents.unit_dead(svc, model, m0, "wp/0", Empty())
     assert unit(svc, model, "wp/0") is not None
-    agents.unit_dead(svc, model, m0, "nrpe/0")  # same machine: its agent may report it
+    agents.unit_dead(svc, model, m0, "nrpe/0", Empty())  # same machine: its agent may report it
     assert unit(svc, model, "nrpe/0") is None
-    agents.unit_dead(svc, model, m0, "wp/0")
+    agents.unit_dead(svc, model, m0, "wp/0", Empty())
     assert unit(svc, model, "wp/0") is None
     # finishing removal left the scopes: the dying relation is gone with its last member
     with svc.store.read() as tx:
@@ -529,7 +529,7 @@ def test_finish_unit_removal_leaves_scopes(svc, model, wp_db) -> None:
     enter(svc, model, "wp/1", rel.id)
     activate(svc, model, "wp/1")
     apps.remove_units(svc, "default", ["wp/1"])
-    agents.unit_dead(svc, model, machine_of(svc, model, "wp/1"), "wp/1")
+    agents.unit_dead(svc, model, machine_of(svc, model, "wp/1"), "wp/1", Empty())
     with svc.store.read() as tx:
         assert tx.scopes(model.uuid, rel.id) == []
     # the bag of the departed unit stays readable for the others

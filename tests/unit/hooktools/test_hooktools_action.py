@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pyjuju.agent.hooks.tools import COMMANDS
-from pyjuju.agent.hooktools import TOOL_NAMES
+from pyjuju.agent.toolclient import TOOL_NAMES
 from pyjuju.testing.fake_toolctx import FakeToolContext
 
 ACTION_TOOLS = ("action-get", "action-set", "action-fail", "action-log")

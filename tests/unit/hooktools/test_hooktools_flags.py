@@ -7,7 +7,7 @@ import types
 import pytest
 
 from pyjuju.agent.hooks.toolctx import ToolError
-from pyjuju.agent.hooks.tools._flags import FlagSet, HelpRequested, parse_bool
+from pyjuju.agent.hooks.tools.flags import FlagSet, HelpRequested, parse_bool
 
 
 def _flagset() -> tuple[FlagSet, types.SimpleNamespace]:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from pyjuju.agent.hooks.toolctx import ToolError
-from pyjuju.agent.hooks.tools._format import (
+from pyjuju.agent.hooks.tools.formats import (
     NIL_MAP,
     Struct,
     format_json,
@@ -15,7 +15,7 @@ from pyjuju.agent.hooks.tools._format import (
     go_quote,
     go_quote_list,
 )
-from pyjuju.agent.hooks.tools._yaml import (
+from pyjuju.agent.hooks.tools.goyaml import (
     dump,
     go_float_g,
     go_float_json,

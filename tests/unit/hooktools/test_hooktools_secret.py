@@ -15,7 +15,7 @@ import pytest
 
 from pyjuju.agent.hooks.tools import COMMANDS
 from pyjuju.agent.hooks.tools.secret import parse_expire, parse_go_int, parse_secret_uri
-from pyjuju.agent.hooktools import TOOL_NAMES
+from pyjuju.agent.toolclient import TOOL_NAMES
 from pyjuju.testing.fake_toolctx import FakeSecretGrant, FakeToolContext, fake_secret_id
 
 SECRET_TOOLS = (

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from pyjuju.agent.hooks.toolserver import ToolServer
-from pyjuju.agent.hooktools import CLIENT_NAME, TOOL_NAMES, install_tools
-from pyjuju.agent.hooktools.protocol import encode_frame, read_frame
+from pyjuju.agent.toolclient import CLIENT_NAME, TOOL_NAMES, install_tools
+from pyjuju.agent.toolclient.protocol import encode_frame, read_frame
 from pyjuju.testing.fake_toolctx import FakeToolContext
 
 PYTHON = os.path.realpath(sys.executable)
-CLIENT_SOURCE = Path(__file__).parents[3] / "src/pyjuju/agent/hooktools/client.py"
+CLIENT_SOURCE = Path(__file__).parents[3] / "src/pyjuju/agent/toolclient/client.py"
 
 
 @pytest.fixture

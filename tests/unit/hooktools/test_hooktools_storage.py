@@ -13,7 +13,7 @@ import pytest
 from pyjuju.agent.hooks.toolctx import ToolError
 from pyjuju.agent.hooks.tools import COMMANDS
 from pyjuju.agent.hooks.tools.storage import StorageGet, hook_storage_id
-from pyjuju.agent.hooktools import TOOL_NAMES
+from pyjuju.agent.toolclient import TOOL_NAMES
 from pyjuju.testing.fake_toolctx import FakeToolContext
 
 TOOLS = ("storage-get", "storage-list", "storage-add", "resource-get")

@@ -9,7 +9,7 @@ import pytest
 
 from pyjuju.agent.hooks.toolctx import OpenedPort, StatusInfo
 from pyjuju.agent.hooks.tools import COMMANDS, StdinRequired, run_tool
-from pyjuju.agent.hooktools import TOOL_NAMES
+from pyjuju.agent.toolclient import TOOL_NAMES
 from pyjuju.core.ports import PortRange
 from pyjuju.testing.fake_toolctx import FakeToolContext
 

@@ -21,7 +21,20 @@ from ...client import AgentClient
 from ...core.errors import ForbiddenError, NotLeaderError, PyjujuError
 from ...core.names import new_secret_id, secret_id_of
 from ...core.ports import PortRange
-from ...wire import AgentStatusParams, HookCommitParams, PortChange, StatusValue
+from ...wire import (
+    AgentStatusParams,
+    HookCommitParams,
+    PortChange,
+    SecretAdd,
+    SecretChange,
+    SecretGrant,
+    SecretRemove,
+    SecretRevoke,
+    SecretSet,
+    StatusValue,
+    UnitView,
+)
+from ...wire import agent as ops
 from .toolctx import (
     AppStatusInfo,
     NetworkAddress,
@@ -43,6 +56,17 @@ class MachineNetwork:
     interface: str
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class HookRelation:
+    """A relation as one hook sees it: the unit's joined relations as of the hook's start,
+    with the joining unit already in and the departing unit already out."""
+
+    endpoint: str
+    remote_app: str
+    peer: bool = False
+    members: frozenset[str] = frozenset()
+
+
 class HookContext:
     """One hook or action invocation of one unit."""
 
@@ -51,7 +75,7 @@ class HookContext:
         *,
         unit_name: str,
         hook_name: str,
-        view: dict[str, Any],
+        view: UnitView | None,
         meta: CharmMeta,
         client: AgentClient,
         network: MachineNetwork,
@@ -62,7 +86,7 @@ class HookContext:
         remote_unit: str = "",
         remote_app: str = "",
         action_name: str = "",
-        relations: dict[int, dict[str, Any]] | None = None,
+        relations: dict[int, HookRelation] | None = None,
         model_uuid: str = "",
         action_params: dict[str, Any] | None = None,
         log_action: Callable[[str], Awaitable[None]] | None = None,
@@ -85,13 +109,13 @@ class HookContext:
         self._log = log
         self._send_status = send_status
         self._on_status_set = on_status_set
-        self._leader = bool(view.get("leader"))
-        self._leader_settings: dict[str, str] | None = dict(view.get("leader_settings") or {})
+        self._leader = view is not None and view.leader
+        self._leader_settings: dict[str, str] = dict(view.leader_settings) if view is not None else {}
         self._port_changes: list[PortChange] = []
         self._state: dict[str, str] | None = None
         self._state_set: dict[str, str] = {}
         self._state_delete: set[str] = set()
-        self._relations: dict[int, dict[str, Any]] = relations or {}
+        self._relations: dict[int, HookRelation] = relations or {}
         self._model_uuid = model_uuid
         self._bags: dict[tuple[int, str, bool], dict[str, str]] = {}
         self._unit_writes: dict[int, dict[str, str]] = {}
@@ -100,8 +124,8 @@ class HookContext:
         self._log_action = log_action
         self.action_results: dict[str, Any] = {}
         self.action_failed: str | None = None
-        self._secret_changes: list[dict[str, Any]] = []
-        self._pending_secrets: dict[str, dict[str, Any]] = {}
+        self._secret_changes: list[SecretChange] = []
+        self._pending_secrets: dict[str, SecretAdd] = {}
         self._storage = dict(storage_locations or {})
         self._storage_id = storage_id
         self._storage_add: dict[str, int] = {}
@@ -123,10 +147,10 @@ class HookContext:
 
     # -- config ----------------------------------------------------------------
     def config(self) -> dict[str, Any]:
-        return dict(self._view.get("config") or {})
+        return dict(self._view.config) if self._view is not None else {}
 
     def config_option_names(self) -> list[str]:
-        return list(self._view.get("config_options") or [])
+        return list(self._view.config_options) if self._view is not None else []
 
     # -- network ---------------------------------------------------------------
     def unit_address(self, which: str) -> str:
@@ -148,9 +172,8 @@ class HookContext:
     # -- ports -----------------------------------------------------------------
     def opened_ports(self) -> list[OpenedPort]:
         current: dict[PortRange, set[str] | None] = {}
-        for entry in self._view.get("opened_ports") or []:
-            eps = entry.get("endpoints")
-            current[PortRange.parse(entry["range"])] = None if eps is None else set(eps)
+        for entry in self._view.opened_ports if self._view is not None else ():
+            current[PortRange.parse(entry.range)] = None if entry.endpoints is None else set(entry.endpoints)
         for ch in self._port_changes:
             rng = PortRange(ch.protocol, ch.from_port, ch.to_port)
             if ch.action == "open":
@@ -198,16 +221,17 @@ class HookContext:
             self._on_status_set()
 
     async def unit_status(self) -> StatusInfo:
-        data = await self._call(self._client.unit_status(self.unit_name, False))
-        return _status_info(data["unit"])
+        data = await self._call(self._client.call(ops.UNIT_STATUS, ops.UnitStatusQuery(), self.unit_name))
+        return _status_info(data.unit)
 
     async def application_status(self) -> AppStatusInfo:
         if not self._leader:
             raise ToolError("finding application status: this unit is not the leader")
-        data = await self._call(self._client.unit_status(self.unit_name, True))
+        data = await self._call(self._client.call(ops.UNIT_STATUS, ops.UnitStatusQuery(application=True),
+                                                  self.unit_name))
         return AppStatusInfo(
-            application=_status_info(data["application"]),
-            units={k: _status_info(v) for k, v in data["units"].items()},
+            application=_status_info(data.application),
+            units={k: _status_info(v) for k, v in data.units.items()},
         )
 
     async def set_application_version(self, version: str) -> None:
@@ -218,15 +242,14 @@ class HookContext:
         return self._leader
 
     async def leader_settings(self) -> dict[str, str]:
-        if self._leader_settings is None:
-            self._leader_settings = dict(self._view.get("leader_settings") or {})
         return dict(self._leader_settings)
 
     async def set_leader_settings(self, values: dict[str, str]) -> None:
         if not self._leader:
             raise ToolError("cannot write leadership settings: cannot write settings: not the leader")
-        await self._call(self._client.set_leader_settings(self.unit_name, values))
-        merged = dict(self._leader_settings or {})
+        await self._call(self._client.call(ops.LEADER_SETTINGS, ops.LeaderSettingsParams(values=values),
+                                           self.unit_name))
+        merged = dict(self._leader_settings)
         for k, v in values.items():
             if v == "":
                 merged.pop(k, None)
@@ -237,7 +260,7 @@ class HookContext:
     # -- unit state ---------------------------------------------------------
     async def state(self) -> dict[str, str]:
         if self._state is None:
-            self._state = await self._call(self._client.state(self.unit_name))
+            self._state = (await self._call(self._client.call(ops.STATE, ops.Empty(), self.unit_name))).state
         out = {k: v for k, v in self._state.items() if k not in self._state_delete}
         out.update(self._state_set)
         return out
@@ -253,39 +276,42 @@ class HookContext:
 
     # -- goal state ---------------------------------------------------------
     async def goal_state(self) -> dict[str, Any]:
-        return await self._call(self._client.goal_state(self.unit_name))
+        reply = await self._call(self._client.call(ops.GOAL_STATE, ops.Empty(), self.unit_name))
+        return dict(reply.model_dump())
 
     # -- relations -----------------------------------------------------------
     def relation_ids(self, endpoint: str) -> list[str]:
-        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items() if lr["endpoint"] == endpoint]
+        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items() if lr.endpoint == endpoint]
 
     def has_relation(self, relation_id: int) -> bool:
         return relation_id in self._relations
 
-    def _relation(self, relation_id: int) -> dict[str, Any]:
+    def _relation(self, relation_id: int) -> HookRelation:
         lr = self._relations.get(relation_id)
         if lr is None:
             raise ToolError("relation not found")
         return lr
 
     def relation_endpoint(self, relation_id: int) -> str:
-        return str(self._relation(relation_id)["endpoint"])
+        return self._relation(relation_id).endpoint
 
     def relation_units(self, relation_id: int) -> list[str]:
-        return sorted(self._relation(relation_id).get("members") or {})
+        return sorted(self._relation(relation_id).members)
 
     def relation_remote_app(self, relation_id: int) -> str:
-        return str(self._relation(relation_id)["remote_app"])
+        return self._relation(relation_id).remote_app
 
     async def relation_settings(self, relation_id: int, owner: str, app: bool) -> dict[str, str]:
         lr = self._relation(relation_id)
         own_app = owner == self.application_name if app else owner.rsplit("/", 1)[0] == self.application_name
-        if own_app and owner != self.unit_name and not lr.get("peer") and not (app and self._leader):
+        if own_app and owner != self.unit_name and not lr.peer and not (app and self._leader):
             raise ToolError("permission denied")
         key = (relation_id, owner, app)
         if key not in self._bags:
             try:
-                self._bags[key] = await self._client.relation_settings(self.unit_name, relation_id, owner, app)
+                reply = await self._client.call(ops.RELATION_SETTINGS, ops.RelationSettingsQuery(
+                    relation_id=relation_id, owner=owner, is_app=app), self.unit_name)
+                self._bags[key] = reply.values
             except ForbiddenError:
                 raise ToolError("permission denied") from None
             except PyjujuError as e:
@@ -344,82 +370,89 @@ class HookContext:
         if owner != "unit" and not self._leader:
             raise ToolError("this unit is not the leader")
         sid = new_secret_id()
-        change = {"op": "add", "id": sid, "owner": owner, "content": dict(content), "label": label,
-                  "description": description, "expire": expire, "rotate": rotate}
-        self._secret_changes.append(change)
-        self._pending_secrets[sid] = change
+        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,  # type: ignore[arg-type]
+                                               description=description, expire=expire, rotate=rotate)
+        self._secret_changes.append(self._pending_secrets[sid])
         return f"secret:{sid}"
 
-    def _pending(self, ref: str | None, label: str | None) -> dict[str, Any] | None:
+    def _pending(self, ref: str | None, label: str | None) -> SecretAdd | None:
         if ref:
             return self._pending_secrets.get(secret_id_of(ref))
         if label:
-            return next((c for c in self._pending_secrets.values() if c.get("label") == label), None)
+            return next((c for c in self._pending_secrets.values() if c.label == label), None)
         return None
+
+    def _replace_pending(self, new: SecretAdd) -> None:
+        """Secrets added by this hook are edited in place until it commits."""
+        old = self._pending_secrets[new.id]
+        self._pending_secrets[new.id] = new
+        self._secret_changes = [new if c is old else c for c in self._secret_changes]
 
     async def secret_get(self, ref: str | None, label: str | None, *, peek: bool,
                          refresh: bool) -> dict[str, str]:
         pending = self._pending(ref, label)
         if pending is not None:
-            return dict(pending["content"])
-        res = await self._call(self._client.secret_get(self.unit_name, ref, label, peek, refresh))
-        return dict(res["content"])
+            return dict(pending.content)
+        res = await self._call(self._client.call(ops.SECRET_GET, ops.SecretGetParams(
+            ref=ref, label=label, peek=peek, refresh=refresh), self.unit_name))
+        return dict(res.content)
 
     async def secret_set(self, ref: str | None, label_lookup: str | None, *, content: dict[str, str] | None,
                          label: str | None, description: str | None, expire: str | None,
                          rotate: str | None) -> None:
         pending = self._pending(ref, label_lookup)
         if pending is not None:
-            for key, value in (("label", label), ("description", description), ("expire", expire),
-                               ("rotate", rotate)):
-                if value is not None:
-                    pending[key] = value
+            update: dict[str, Any] = {key: value for key, value in (
+                ("label", label), ("description", description), ("expire", expire), ("rotate", rotate))
+                if value is not None}
             if content is not None:
-                pending["content"] = dict(content)
+                update["content"] = dict(content)
+            self._replace_pending(pending.model_copy(update=update))
             return
         if ref is None:
             info = await self.secret_info(None, label_lookup)
             ref = next(iter(info))
-        self._secret_changes.append({"op": "set", "id": secret_id_of(ref), "content": content, "label": label,
-                                     "description": description, "expire": expire, "rotate": rotate})
+        self._secret_changes.append(SecretSet(id=secret_id_of(ref), content=content, label=label,
+                                              description=description, expire=expire, rotate=rotate))
 
     async def secret_info(self, ref: str | None, label: str | None) -> dict[str, Any]:
         pending = self._pending(ref, label)
         if pending is not None:
-            out: dict[str, Any] = {"revision": 1, "owner": pending["owner"]}
-            if pending.get("label"):
-                out["label"] = pending["label"]
-            if pending.get("description"):
-                out["description"] = pending["description"]
-            return {pending["id"]: out}
-        return dict(await self._call(self._client.secret_info(self.unit_name, ref, label)))
+            out: dict[str, Any] = {"revision": 1, "owner": pending.owner}
+            if pending.label:
+                out["label"] = pending.label
+            if pending.description:
+                out["description"] = pending.description
+            return {pending.id: out}
+        reply = await self._call(self._client.call(ops.SECRET_INFO, ops.SecretQuery(ref=ref, label=label),
+                                                   self.unit_name))
+        return {sid: meta.model_dump(exclude_none=True) for sid, meta in reply.secrets.items()}
 
     async def secret_ids(self) -> list[str]:
-        ids = list(await self._call(self._client.secret_ids(self.unit_name)))
+        ids = list((await self._call(self._client.call(ops.SECRET_IDS, ops.Empty(), self.unit_name))).ids)
         return ids + [sid for sid in self._pending_secrets if sid not in ids]
 
     async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None:
-        lr = self._relation(relation_id)
-        remote = str(lr["remote_app"])
+        remote = self._relation(relation_id).remote_app
         if unit and unit.rsplit("/", 1)[0] != remote:
             raise ToolError(f'cannot specify unit "{unit}" in relation to application "{remote}"')
-        self._secret_changes.append({"op": "grant", "id": secret_id_of(ref), "relation_id": relation_id,
-                                     "app": remote, "unit": unit})
+        self._secret_changes.append(SecretGrant(id=secret_id_of(ref), relation_id=relation_id, app=remote,
+                                                unit=unit))
 
     async def secret_revoke(self, ref: str, *, relation_id: int | None, app: str | None,
                             unit: str | None) -> None:
         if relation_id is not None:
-            app = str(self._relation(relation_id)["remote_app"])
-        self._secret_changes.append({"op": "revoke", "id": secret_id_of(ref), "relation_id": relation_id,
-                                     "app": app, "unit": unit})
+            app = self._relation(relation_id).remote_app
+        self._secret_changes.append(SecretRevoke(id=secret_id_of(ref), relation_id=relation_id, app=app,
+                                                 unit=unit))
 
     async def secret_remove(self, ref: str, revision: int | None) -> None:
         sid = secret_id_of(ref)
         if sid in self._pending_secrets and revision is None:
-            self._secret_changes = [c for c in self._secret_changes if c.get("id") != sid]
+            self._secret_changes = [c for c in self._secret_changes if c.id != sid]
             self._pending_secrets.pop(sid)
             return
-        self._secret_changes.append({"op": "remove", "id": sid, "revision": revision})
+        self._secret_changes.append(SecretRemove(id=sid, revision=revision))
 
     # -- storage and resources -----------------------------------------------
     def storage_id(self) -> str:
@@ -439,17 +472,17 @@ class HookContext:
             self._storage_add[name] = self._storage_add.get(name, 0) + count
 
     async def resource_get(self, name: str) -> str:
-        info = (self._view.get("resources") or {}).get(name)
+        info = self._view.resources.get(name) if self._view is not None else None
         if info is None or self._resource_dir is None:
             raise ToolError(f'could not download resource: resource "{name}" not found')
-        dest = self._resource_dir / name / (info.get("filename") or name)
+        dest = self._resource_dir / name / (info.filename or name)
         marker = dest.with_name("." + dest.name + ".sha256")
-        if not dest.exists() or not marker.exists() or marker.read_text() != info["sha256"]:
+        if not dest.exists() or not marker.exists() or marker.read_text() != info.sha256:
             try:
                 await self._client.download_resource(self.application_name, name, dest)
             except PyjujuError as e:
                 raise ToolError(f"could not download resource: {e.message}") from None
-            marker.write_text(info["sha256"])
+            marker.write_text(info.sha256)
         return str(dest)
 
     # -- helpers -----------------------------------------------------------
@@ -470,8 +503,10 @@ def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None
     )
 
 
-def _status_info(d: dict[str, Any]) -> StatusInfo:
-    return StatusInfo(status=d.get("status", "unknown"), message=d.get("message", ""), data=d.get("data") or {})
+def _status_info(s: StatusValue | None) -> StatusInfo:
+    if s is None:
+        return StatusInfo(status="unknown", message="", data={})
+    return StatusInfo(status=s.status, message=s.message, data=dict(s.data))
 
 
 def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:

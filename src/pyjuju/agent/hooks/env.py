@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from ...core.version import JUJU_VERSION
-
-_PROXY_LEGACY = (("http-proxy", "http_proxy"), ("https-proxy", "https_proxy"), ("ftp-proxy", "ftp_proxy"))
+from ...wire import ProxySettings
 
 
 def hook_env(
@@ -24,7 +22,7 @@ def hook_env(
     dispatch_path: str,
     api_addresses: list[str],
     principal: str = "",
-    proxy: dict[str, Any] | None = None,
+    proxy: ProxySettings | None = None,
     relation: tuple[str, str, str, str] | None = None,
     departing_unit: str = "",
     extra: dict[str, str] | None = None,
@@ -58,16 +56,18 @@ def hook_env(
         "TERM": "screen",
         "HOME": os.environ.get("HOME", "/root"),
     }
-    p = proxy or {}
-    for key in ("http", "https", "ftp", "no"):
-        env[f"JUJU_CHARM_{key.upper()}_PROXY"] = str(p.get(f"juju-{key}-proxy", ""))
-    legacy = {var: str(p.get(key) or "") for key, var in _PROXY_LEGACY}
+    p = proxy or ProxySettings()
+    env["JUJU_CHARM_HTTP_PROXY"] = p.juju_http_proxy
+    env["JUJU_CHARM_HTTPS_PROXY"] = p.juju_https_proxy
+    env["JUJU_CHARM_FTP_PROXY"] = p.juju_ftp_proxy
+    env["JUJU_CHARM_NO_PROXY"] = p.juju_no_proxy
+    legacy = {"http_proxy": p.http_proxy, "https_proxy": p.https_proxy, "ftp_proxy": p.ftp_proxy}
     if any(legacy.values()):
         for var, value in legacy.items():
             if value:
                 env[var] = value
                 env[var.upper()] = value
-        no_proxy = ",".join(sorted({x for x in str(p.get("no-proxy") or "").split(",") if x}))
+        no_proxy = ",".join(sorted({x for x in p.no_proxy.split(",") if x}))
         if no_proxy:
             env["no_proxy"] = env["NO_PROXY"] = no_proxy
     if relation is not None:

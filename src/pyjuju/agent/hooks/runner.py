@@ -10,12 +10,14 @@ stdout and stderr are streamed line by line to the caller.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import os
 import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 PIPE_GRACE = 0.5
 LINE_LIMIT = 1 << 22
@@ -201,3 +203,19 @@ async def _pump(fd: int, name: str, on_line: LineSink, raw: bytearray | None = N
     finally:
         loop.remove_reader(fd)
         os.close(fd)
+
+
+def task_results(result: HookResult, output: dict[str, bytearray]) -> dict[str, Any]:
+    """An action's or exec command's ``return-code``, ``stdout`` and ``stderr`` as Juju
+    reports them: text when UTF-8 (with ``\\r\\n`` as ``\\n``), else base64 with a
+    ``<stream>-encoding`` key; a process killed by signal N has return code 128+N."""
+    results: dict[str, Any] = {"return-code": result.code if result.code >= 0 else 128 - result.code}
+    for key in ("stdout", "stderr"):
+        data = bytes(output.get(key, b""))
+        if data:
+            try:
+                results[key] = data.decode("utf-8").replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                results[key] = base64.b64encode(data).decode()
+                results[f"{key}-encoding"] = "base64"
+    return results

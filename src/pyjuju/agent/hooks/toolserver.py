@@ -1,6 +1,6 @@
 """The unit agent's end of the hook-tool socket.
 
-Each connection carries one request from ``pyjuju.agent.hooktools.client``:
+Each connection carries one request from ``pyjuju.agent.toolclient.client``:
 the context id, the tool name, argv, cwd and maybe stdin. The server finds
 the running hook's :class:`~.toolctx.ToolContext` by id (a finished or
 foreign hook's id is refused, as Juju refuses calls from a context that is
@@ -18,7 +18,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from ..hooktools.protocol import FrameError, encode_frame, read_frame
+from ..toolclient.protocol import FrameError, encode_frame, read_frame
 from .toolctx import ToolContext
 from .tools import StdinRequired, ToolResult, run_tool
 

@@ -17,9 +17,11 @@ from typing import Any
 
 from ...client import AgentClient
 from ...core.errors import PyjujuError
+from ...wire import ModelView, TaskView, UnitView, WatchMessage
+from ...wire import agent as ops
 from ..hooks.context import MachineNetwork
-from ..hooks.runner import run_command
-from ..hooktools import install_tools
+from ..hooks.runner import run_command, task_results
+from ..toolclient import install_tools
 from ..unit.uniter import UnitAgent
 from .logs import LogShipper
 
@@ -57,10 +59,11 @@ class AgentConfig:
 
 
 class MachineAgent:
-    def __init__(self, config: AgentConfig) -> None:
+    def __init__(self, config: AgentConfig, *, client: AgentClient | None = None) -> None:
+        """``client`` replaces the connection to the controller (tests pass a stand-in)."""
         self.config = config
         self.machine_id = config.machine_id
-        self.client = AgentClient(config.api[0], config.token)
+        self.client = client or AgentClient(config.api[0], config.token)
         self.hook_lock = asyncio.Lock()
         self.tools_dir = config.machine_dir / "tools"
         self.agents_dir = config.machine_dir / "agents"
@@ -73,14 +76,20 @@ class MachineAgent:
         self.logs = LogShipper(self.client)
         self.units: dict[str, UnitAgent] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
-        self._model: dict[str, Any] = {"uuid": config.model_uuid, "name": config.model_name}
+        self._model = ModelView(uuid=config.model_uuid, name=config.model_name)
         self._charm_locks: dict[str, asyncio.Lock] = {}
         self._stop = asyncio.Event()
         self._machine_life = "alive"
         self._tasks_seen: set[str] = set()
+        self._removals: set[asyncio.Task[None]] = set()
+
+    @property
+    def stopping(self) -> bool:
+        """Asked to stop (a signal, or the machine is dead and has no units left)."""
+        return self._stop.is_set()
 
     # -- UnitHost ------------------------------------------------------------
-    def model(self) -> dict[str, Any]:
+    def model(self) -> ModelView:
         return self._model
 
     def emit_log(self, entity: str, level: str, module: str, message: str) -> None:
@@ -107,13 +116,18 @@ class MachineAgent:
         watcher = asyncio.create_task(self._watch_forever())
         await self._stop.wait()
         watcher.cancel()
+        await self.stop_units()
+        await self.logs.flush()
+        await self.client.aclose()
+
+    async def stop_units(self) -> None:
+        """Stop every unit agent (a running hook is killed and runs again on restart) and
+        wait for them, and for units being removed, to finish."""
         for ua in self.units.values():
             await ua.shutdown()
         for t in self.tasks.values():
             t.cancel()
-        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
-        await self.logs.flush()
-        await self.client.aclose()
+        await asyncio.gather(*self.tasks.values(), *self._removals, return_exceptions=True)
 
     async def _watch_forever(self) -> None:
         delay = 0.2
@@ -129,18 +143,18 @@ class MachineAgent:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
-    def apply(self, msg: dict[str, Any]) -> None:
-        if msg.get("model"):
-            self._model = msg["model"]
-            self.logs.configure(self._model.get("logging_config", "<root>=INFO"))
+    def apply(self, msg: WatchMessage) -> None:
+        if msg.model is not None:
+            self._model = msg.model
+            self.logs.configure(self._model.logging_config)
             for ua in self.units.values():
                 ua.poke()
-        if msg.get("machine"):
-            self._machine_life = msg["machine"].get("life", "alive")
-            for task in msg["machine"].get("tasks") or ():
+        if msg.machine is not None:
+            self._machine_life = msg.machine.life
+            for task in msg.machine.tasks:
                 self._machine_task(task)
-        units: dict[str, Any] = msg.get("units") or {}
-        if msg.get("type") == "snapshot":
+        units = dict(msg.units)
+        if msg.type == "snapshot":
             for name in list(self.units):
                 if name not in units:
                     units[name] = None
@@ -153,46 +167,39 @@ class MachineAgent:
         if self._machine_life != "alive" and not self.units:
             self._stop.set()
 
-    def _machine_task(self, task: dict[str, Any]) -> None:
+    def _machine_task(self, task: TaskView) -> None:
         """``exec --machine``: a shell command on the machine itself, outside any unit."""
-        tid = task["id"]
-        if tid in self._tasks_seen:
+        if task.id in self._tasks_seen:
             return
-        self._tasks_seen.add(tid)
+        self._tasks_seen.add(task.id)
         asyncio.create_task(self._run_machine_task(task))
 
-    async def _run_machine_task(self, task: dict[str, Any]) -> None:
-        tid = task["id"]
+    async def _run_machine_task(self, task: TaskView) -> None:
+        tid = task.id
         try:
-            if task["status"] == "running":  # begun by an agent that since died
-                await self.client.finish_task(tid, "failed", "task interrupted: the machine agent restarted", {})
+            if task.status == "running":  # begun by an agent that since died
+                await self.client.call(ops.TASK_FINISH, ops.TaskFinish(
+                    task_id=tid, status="failed", message="task interrupted: the machine agent restarted"))
                 return
-            if not await self.client.begin_task(tid):
+            if not (await self.client.call(ops.TASK_BEGIN, ops.TaskRef(task_id=tid))).run:
                 return
             output: dict[str, bytearray] = {}
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
                    "LANG": "C.UTF-8", "JUJU_MACHINE_ID": self.machine_id}
+            stdin = task.params.get("stdin")
             async with self.hook_lock:
-                stdin = task["params"].get("stdin")
-                result = await run_command(["/bin/bash", "-c", str(task["params"].get("command", ""))],
+                result = await run_command(["/bin/bash", "-c", str(task.params.get("command", ""))],
                                            cwd=os.environ.get("HOME", "/root"), env=env, on_line=lambda *_: None,
                                            output=output,
                                            stdin_data=None if stdin is None else base64.b64decode(stdin))
-            results: dict[str, Any] = {"return-code": result.code if result.code >= 0 else 128 - result.code}
-            for key in ("stdout", "stderr"):
-                data = bytes(output.get(key, b""))
-                if data:
-                    try:
-                        results[key] = data.decode("utf-8")
-                    except UnicodeDecodeError:
-                        results[key] = base64.b64encode(data).decode()
-                        results[f"{key}-encoding"] = "base64"
-            await self.client.finish_task(tid, "failed" if result.error else "completed", result.error, results)
+            await self.client.call(ops.TASK_FINISH, ops.TaskFinish(
+                task_id=tid, status="failed" if result.error else "completed", message=result.error,
+                results=task_results(result, output)))
         except PyjujuError as e:
             log.warning("machine task %s: %s", tid, e)
             self._tasks_seen.discard(tid)
 
-    def _unit_view(self, name: str, view: dict[str, Any]) -> None:
+    def _unit_view(self, name: str, view: UnitView) -> None:
         ua = self.units.get(name)
         if ua is None:
             ua = UnitAgent(self, name)
@@ -237,7 +244,9 @@ class MachineAgent:
                     await task
             ua.remove_files()
 
-        asyncio.create_task(finish())
+        removal = asyncio.create_task(finish())
+        self._removals.add(removal)
+        removal.add_done_callback(self._removals.discard)
 
     def _forget_unknown_dirs(self, known: set[str]) -> None:
         """After a restart, drop directories of units the controller removed meanwhile."""

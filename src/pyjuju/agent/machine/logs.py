@@ -12,6 +12,8 @@ import logging
 
 from ...client import AgentClient
 from ...core import timefmt
+from ...wire import AgentLogRecord
+from ...wire import agent as ops
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class LogShipper:
         self._client = client
         self._interval = interval
         self._max = max_batch
-        self._buf: list[dict[str, str]] = []
+        self._buf: list[AgentLogRecord] = []
         self._levels = parse_logging_config("<root>=INFO;unit=DEBUG")
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -52,9 +54,8 @@ class LogShipper:
     def emit(self, entity: str, level: str, module: str, message: str) -> None:
         if not self.enabled(module, level):
             return
-        self._buf.append(
-            {"time": timefmt.now_iso(), "entity": entity, "level": level, "module": module, "message": message}
-        )
+        self._buf.append(AgentLogRecord(time=timefmt.now_iso(), entity=entity, level=level, module=module,
+                                        message=message))
         if len(self._buf) >= self._max:
             self._wake.set()
 
@@ -65,7 +66,7 @@ class LogShipper:
         while self._buf:
             batch, self._buf = self._buf[: self._max], self._buf[self._max :]
             try:
-                await self._client.send_logs(batch)
+                await self._client.call(ops.LOGS, ops.LogBatch(records=batch))
             except Exception as e:  # keep the lines for the next try
                 self._buf[:0] = batch
                 log.debug("log shipping failed: %s", e)
@@ -74,7 +75,8 @@ class LogShipper:
     async def _run(self) -> None:
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), self._interval)
+                async with asyncio.timeout(self._interval):  # not wait_for: see UnitAgent._wait
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

@@ -17,6 +17,7 @@ import logging
 from ...client import AgentClient
 from ...core.errors import ConnectionFailedError
 from ...wire import AgentStatusParams
+from ...wire import agent as ops
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ class StatusReporter:
         """Deliver what is queued if the controller answers within ``timeout``, then stop."""
         if self._task is not None:
             try:
-                await asyncio.wait_for(self.flush(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.flush()
             except TimeoutError:
                 log.warning("dropping undelivered status updates for %s", self._unit)
             self._task.cancel()
@@ -95,7 +97,7 @@ class StatusReporter:
         delay = 0.2
         while True:
             try:
-                await self._client.set_status(self._unit, params)
+                await self._client.call(ops.SET_STATUS, params, self._unit)
             except ConnectionFailedError:
                 if fut is not None:  # a charm waits on this: let it see the failure
                     fut.set_exception(ConnectionFailedError("cannot reach the controller"))

@@ -2,6 +2,9 @@
 
 What the unit has already handled (installed, started, config version seen,
 leadership accepted, relations joined, ...) plus the operation in flight.
+Every value is a frozen model: operations and :func:`.effects.apply_effects`
+return new states instead of editing one in place, so a step either
+happened (and was saved) or did not.
 
 Every save appends the whole state as one JSON line to ``state.journal``: a
 single ``write`` to an ``O_APPEND`` file, which a SIGKILL cannot tear and
@@ -14,15 +17,23 @@ steps leaves both holding the same state.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ...wire import HookCommitParams
+
+STATE_VERSION = 1
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class HookInfo:
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HookInfo(_State):
     """Which hook to run, with its relation/remote-unit context when it has one."""
 
     kind: str
@@ -46,20 +57,138 @@ class HookInfo:
             return f"{self.storage_id.split('/')[0]}-{self.kind}"
         return self.kind
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> HookInfo:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+# -- effects: what a hook changes in local state once it commits ----------------------------
+class RelationCreated(_State):
+    action: Literal["created"] = "created"
+    id: int
+    endpoint: str
+    remote_app: str
+    peer: bool = False
+    implicit: bool = False
 
 
-@dataclasses.dataclass(slots=True, kw_only=True)
-class LocalState:
+class MemberSeen(_State):
+    """A remote unit joined, or its bag's version was handled by relation-changed."""
+
+    action: Literal["joined", "changed"]
+    id: int
+    unit: str
+    version: int
+
+
+class AppBagSeen(_State):
+    action: Literal["app-changed"] = "app-changed"
+    id: int
+    version: int
+
+
+class MemberDeparted(_State):
+    action: Literal["departed"] = "departed"
+    id: int
+    unit: str
+
+
+class RelationBroken(_State):
+    action: Literal["broken"] = "broken"
+    id: int
+
+
+RelationEffect = Annotated[RelationCreated | MemberSeen | AppBagSeen | MemberDeparted | RelationBroken,
+                           Field(discriminator="action")]
+
+
+class SecretHookSeen(_State):
+    """A secret hook ran for this (secret, revision): remembered so it runs once."""
+
+    key: str
+    value: int
+
+
+class StorageEffect(_State):
+    id: str
+    attached: bool
+
+
+class Effects(_State):
+    """Local-state changes an operation makes once it has committed (unset fields: none)."""
+
+    installed: bool | None = None
+    started: bool | None = None
+    stopped: bool | None = None
+    removed: bool | None = None
+    leader: bool | None = None
+    leader_settings_version: int | None = None
+    config_version: int | None = None
+    charm_version: int | None = None
+    relation: RelationEffect | None = None
+    secret_hook: SecretHookSeen | None = None
+    storage: StorageEffect | None = None
+
+
+# -- what the unit has handled ------------------------------------------------------------
+class LocalRelation(_State):
+    """One relation as this unit has seen it, through the hooks it has run."""
+
+    endpoint: str
+    remote_app: str
+    peer: bool = False
+    implicit: bool = False
+    members: dict[str, int] = Field(default_factory=dict)
+    """Remote unit -> bag version handled."""
+    app_version: int = 0
+    """Remote application bag version handled."""
+    changed_pending: str = ""
+    """The unit whose relation-changed must follow its relation-joined."""
+    broken: bool = False
+
+
+class HookInFlight(_State):
+    """A hook between ``queued`` (decided), ``running`` (its process exists) and
+    ``committing`` (exited 0; its buffered writes are being sent)."""
+
+    kind: Literal["hook"] = "hook"
+    hook: HookInfo
+    step: Literal["queued", "running", "committing"] = "queued"
+    effects: Effects = Field(default_factory=Effects)
+    pid: int | None = None
+    pid_start: str | None = None
+    """The process's start time: with the pid, names exactly one process."""
+    commit: HookCommitParams | None = None
+
+
+class TaskInFlight(_State):
+    """An action or exec command whose process was started."""
+
+    kind: Literal["task"] = "task"
+    id: str
+    name: str
+    pid: int | None = None
+    pid_start: str | None = None
+
+
+InFlight = Annotated[HookInFlight | TaskInFlight, Field(discriminator="kind")]
+
+
+class HookError(_State):
+    """A failed hook awaiting ``resolved`` or an automatic retry."""
+
+    hook: HookInfo
+    effects: Effects = Field(default_factory=Effects)
+
+
+KEEP_TASKS_DONE = 64
+
+
+class LocalState(_State):
+    # A newer agent's extra fields are ignored, so a downgraded agent still loads its state.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    version: int = STATE_VERSION
     charm_sha: str = ""
     charm_version: int = 0
-    charm_members: list[str] = dataclasses.field(default_factory=list)
+    charm_members: tuple[str, ...] = ()
+    """Files the deployed charm archive put in the charm directory (removed on upgrade)."""
     installed: bool = False
     started: bool = False
     stopped: bool = False
@@ -69,29 +198,70 @@ class LocalState:
     config_version: int = 0
     status_ever_set: bool = False
     resolved_seq: int = 0
-    op: dict[str, Any] | None = None
-    """In-flight hook: ``{"hook", "step": queued|running|committing, "effects", "pid", "commit"}``."""
-    error: dict[str, Any] | None = None
-    """Failed hook awaiting ``resolved`` or a retry: ``{"hook", "retries"}``."""
-    relations: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    """Per relation id: ``endpoint``, ``remote_app``, ``peer``, ``implicit``, ``members``
-    (remote unit -> settings version seen), ``app_members`` (app -> version seen),
-    ``changed_pending`` (unit whose relation-changed must follow its joined), ``broken``."""
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
-    """Room for later features (relations, actions) without a format change."""
+    op: InFlight | None = None
+    error: HookError | None = None
+    relations: dict[int, LocalRelation] = Field(default_factory=dict)
+    tasks_done: tuple[str, ...] = ()
+    """The last tasks this unit finished, so a view that still lists them is not acted on twice."""
+    secret_hooks: dict[str, int] = Field(default_factory=dict)
+    storage: tuple[str, ...] = ()
+    """Storage ids whose storage-attached hook has run."""
+
+    def with_task_done(self, task_id: str) -> LocalState:
+        done = [t for t in self.tasks_done if t != task_id]
+        return self.model_copy(update={"op": None, "tasks_done": (*done, task_id)[-KEEP_TASKS_DONE:]})
 
     def to_json(self) -> str:
-        # Not dataclasses.asdict: it deep-copies every nested dict, on every save.
-        return json.dumps({f.name: getattr(self, f.name) for f in _FIELDS}, separators=(",", ":"))
+        # Not exclude_defaults: the discriminators (``kind``, ``action``, ``op``) have defaults.
+        return self.model_dump_json()
 
     @classmethod
-    def from_json(cls, text: str) -> LocalState:
+    def from_json(cls, text: str | bytes) -> LocalState:
         data = json.loads(text)
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        if not isinstance(data, dict):
+            raise ValueError("state is not an object")
+        if data.get("version", 0) < STATE_VERSION:
+            data = upgrade_v0(data)
+        return cls.model_validate(data)
 
 
-_FIELDS = dataclasses.fields(LocalState)
+def upgrade_v0(data: dict[str, Any]) -> dict[str, Any]:
+    """Read a state saved by agents before version 1 (dict-shaped ``op``, ``error``,
+    relations and an ``extra`` bag), so an upgraded agent does not re-run install."""
+    out = {k: v for k, v in data.items() if k not in ("op", "error", "relations", "extra")}
+    out["version"] = STATE_VERSION
+    extra = data.get("extra") or {}
+    out["tasks_done"] = list(extra.get("tasks_done") or ())
+    out["secret_hooks"] = dict(extra.get("secret_hooks") or {})
+    out["storage"] = sorted(extra.get("storage") or {})
+    op = data.get("op")
+    if op and "action" in op:
+        out["op"] = {"kind": "task", **op["action"], "pid": op.get("pid"), "pid_start": op.get("pid_start")}
+    elif op:
+        out["op"] = {"kind": "hook", "hook": op["hook"], "step": op.get("step", "queued"),
+                     "effects": _effects_v0(op.get("effects") or {}), "pid": op.get("pid"),
+                     "pid_start": op.get("pid_start"), "commit": op.get("commit")}
+    if data.get("error"):
+        out["error"] = {"hook": data["error"]["hook"], "effects": _effects_v0(data["error"].get("effects") or {})}
+    out["relations"] = {
+        rid: {"endpoint": lr["endpoint"], "remote_app": lr["remote_app"], "peer": bool(lr.get("peer")),
+              "implicit": bool(lr.get("implicit")), "members": dict(lr.get("members") or {}),
+              "app_version": int((lr.get("app_members") or {}).get(lr["remote_app"], 0)),
+              "changed_pending": lr.get("changed_pending") or "", "broken": bool(lr.get("broken"))}
+        for rid, lr in (data.get("relations") or {}).items()
+    }
+    return out
+
+
+def _effects_v0(effects: dict[str, Any]) -> dict[str, Any]:
+    out = dict(effects)
+    rel = out.get("relation")
+    if rel and rel.get("action") == "app-changed":
+        out["relation"] = {"action": "app-changed", "id": rel["id"], "version": rel["version"]}
+    storage = out.get("storage")
+    if storage:
+        out["storage"] = {"id": storage["id"], "attached": storage.get("state") == "attached"}
+    return out
 
 
 class StateFile:
@@ -119,8 +289,8 @@ class StateFile:
         self._appended = len(lines)
         for raw in reversed(lines):
             try:
-                return LocalState.from_json(raw.decode())
-            except (ValueError, TypeError, UnicodeDecodeError):
+                return LocalState.from_json(raw)
+            except (ValueError, TypeError, KeyError, ValidationError):
                 continue  # a torn last line (power loss): the one before it is whole
         return LocalState.from_json(text) if text else LocalState()
 

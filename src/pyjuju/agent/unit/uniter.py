@@ -1,44 +1,42 @@
-"""UnitAgent: runs the resolver's operations for one unit, crash-safely.
+"""UnitAgent: one unit's loop of resolve → execute, and the runtime its operations use.
 
-Each hook goes through prepare (persist the op as ``queued``), execute (spawn
-the process and persist its pid as ``running``), and commit (persist the
-buffered writes as ``committing``, send them with an idempotent commit id,
-then apply the op's effects to local state). A restart at any point resumes:
-a ``queued``/``running`` hook runs again, a ``committing`` one re-sends.
+The loop asks the pure resolver for the next operation given the unit's
+local state, the controller's view of it and the timers, and runs it through
+the executor (``operations/base.py``). Everything an operation may touch is
+this class's :class:`~.runtime.UnitRuntime` side: state and saving it, the
+controller client, statuses, logs, hook contexts and environments.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
-import random
 import shutil
 import signal
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from ... import charm as charmlib
 from ...client import AgentClient
 from ...core import process
-from ...core.errors import ConnectionFailedError, PyjujuError
+from ...core.errors import ConnectionFailedError
 from ...core.names import unit_tag
-from ...wire import AgentStatusParams, HookCommitParams, StatusValue
-from ..hooks.context import HookContext, MachineNetwork
+from ...wire import AgentStatusParams, ModelView, UnitView
+from ..hooks.context import HookContext, HookRelation, MachineNetwork
 from ..hooks.env import hook_env
-from ..hooks.runner import run_process
 from ..hooks.toolserver import ToolServer
-from . import actions
+from .operations import Operation, execute_operation
 from .reporter import StatusReporter
-from .resolver import Clock, Op, next_op
+from .resolver import next_op
 from .state import HookInfo, LocalState, StateFile
+from .timers import Timers
 
 log = logging.getLogger(__name__)
-
-RETRY_FIRST = 5.0
-RETRY_MAX = 300.0
 
 
 class UnitHost(Protocol):
@@ -52,24 +50,23 @@ class UnitHost(Protocol):
     network: MachineNetwork
     api_addresses: list[str]
 
-    def model(self) -> dict[str, Any]: ...
+    def model(self) -> ModelView: ...
 
     async def charm_archive(self, sha256: str) -> Path: ...
 
     def emit_log(self, entity: str, level: str, module: str, message: str) -> None: ...
 
 
-def _storage_env_for(location: str, hook: HookInfo) -> dict[str, str]:
-    return {"JUJU_STORAGE_ID": hook.storage_id, "JUJU_STORAGE_LOCATION": location, "JUJU_STORAGE_KIND": "filesystem"}
+def running_pid(state: LocalState) -> int | None:
+    """The pid of the hook or task this unit started, if that process is still the same one.
 
-
-def _secret_env(hook: HookInfo) -> dict[str, str]:
-    if not hook.secret_id:
-        return {}
-    env = {"JUJU_SECRET_ID": f"secret:{hook.secret_id}", "JUJU_SECRET_LABEL": hook.secret_label}
-    if hook.secret_revision > 0:
-        env["JUJU_SECRET_REVISION"] = str(hook.secret_revision)
-    return env
+    A finished process's pid may already belong to another process on the host
+    (pids are recycled): its start time must match the one recorded."""
+    op = state.op
+    if op is None or not op.pid:
+        return None
+    started = process.start_time(op.pid)
+    return op.pid if started is not None and started == op.pid_start else None
 
 
 def socket_path_for(base: Path) -> str:
@@ -85,28 +82,28 @@ class UnitAgent:
         self.host = host
         self.name = name
         self.tag = unit_tag(name)
+        self.client = host.client
+        self.hook_lock = host.hook_lock
         self.base = host.agents_dir / self.tag
         self.base.mkdir(parents=True, exist_ok=True)
         self.charm_dir = self.base / "charm"
-        self._metadata_path = str(self.charm_dir / "metadata.yaml")
         self.statefile = StateFile(self.base / "state.json")
-        self.local: LocalState = self.statefile.load()
-        self.remote: dict[str, Any] | None = None
+        self._state = self.statefile.load()
+        self._remote: UnitView | None = None
         self.changed = asyncio.Event()
         self.contexts: dict[str, HookContext] = {}
         self.socket_path = socket_path_for(self.base)
         self.toolserver = ToolServer(self.socket_path, self.contexts.get)
         self.reporter = StatusReporter(host.client, name)
+        self.timers = Timers()
         self._meta: charmlib.CharmMeta | None = None
-        self._retry_at: float | None = None
-        self._retry_delay = RETRY_FIRST
-        self._next_update_status: float | None = None
+        self._meta_sha = ""
         self._stopping = False
         self.done = False
 
     # -- inputs --------------------------------------------------------------
-    def update(self, view: dict[str, Any] | None) -> None:
-        self.remote = view
+    def update(self, view: UnitView | None) -> None:
+        self._remote = view
         self.changed.set()
 
     def poke(self) -> None:
@@ -116,15 +113,17 @@ class UnitAgent:
     async def run(self) -> None:
         self.reporter.start()
         self._kill_stale_hook()
+        if self._state.error is not None:
+            self.timers.hook_failed()  # a restarted agent keeps retrying its failed hook
         await self.toolserver.start()
         try:
-            while not self.done:
-                op = next_op(self.local, self.remote, self.host.model(), self._clock())
+            while not self.done and not self._stopping:
+                op = self.next_op()
                 if op is None:
                     await self._wait()
                     continue
                 try:
-                    await self._execute(op)
+                    await execute_operation(op, self)
                 except ConnectionFailedError as e:
                     log.warning("%s: controller unreachable (%s); retrying", self.name, e)
                     await asyncio.sleep(1)
@@ -134,277 +133,93 @@ class UnitAgent:
             await self.reporter.stop()
             self.statefile.close()
 
-    def _clock(self) -> Clock:
-        now = time.monotonic()
-        if self.local.started and self._next_update_status is None:
-            self._next_update_status = now + self._update_interval()
-        return Clock(
-            update_status_due=self._next_update_status is not None and now >= self._next_update_status,
-            retry_due=self._retry_at is not None and now >= self._retry_at,
-        )
-
-    def _update_interval(self) -> float:
-        return float(self.host.model().get("update_status_interval", 300.0))
+    def next_op(self) -> Operation | None:
+        clock = self.timers.clock(started=self._state.started, interval=self.model.update_status_interval)
+        return next_op(self._state, self._remote, self.model, clock)
 
     async def _wait(self) -> None:
-        deadlines = [t for t in (self._next_update_status, self._retry_at) if t is not None]
-        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for swallows a cancellation
+        # that arrives just as the event is set, which left removed units' agents running.
         self.changed.clear()
         try:
-            await asyncio.wait_for(self.changed.wait(), timeout)
+            async with asyncio.timeout(self.timers.next_deadline()):
+                await self.changed.wait()
         except TimeoutError:
             pass
 
-    def save(self) -> None:
-        self.statefile.save(self.local)
+    # -- UnitRuntime ----------------------------------------------------------
+    @property
+    def state(self) -> LocalState:
+        return self._state
 
-    # -- operations ----------------------------------------------------------
-    async def _execute(self, op: Op) -> None:
-        if op.kind == "run-hook":
-            assert op.hook is not None
-            await self._run_hook(op.hook, op.effects)
-        elif op.kind == "resume-commit":
-            assert op.hook is not None and self.local.op is not None
-            params = HookCommitParams.model_validate(self.local.op["commit"])
-            await self._finish_commit(op.hook, params, op.effects)
-        elif op.kind == "resolve":
-            assert op.hook is not None and self.remote is not None
-            self.local.resolved_seq = int(self.remote.get("resolved_seq", 0))
-            self.local.error = None
-            self._retry_at, self._retry_delay = None, RETRY_FIRST
-            self.save()
-            if op.retry:
-                await self._run_hook(op.hook, op.effects)
-            else:
-                self._apply(op.effects)
-                self.save()
-                self._log("INFO", "juju.worker.uniter", f'skipped "{op.hook.name}" hook (resolved --no-retry)')
-                self.reporter.post(AgentStatusParams(agent=StatusValue(status="idle")))
-        elif op.kind == "accept-deposed":
-            self._apply(op.effects)
-            self.save()
-        elif op.kind == "enter-scope":
-            if await self._enter_scope(int(op.relation_id)):
-                self._apply(op.effects)
-                self.save()
-        elif op.kind == "leave-scope":
-            await self.host.client.leave_scope(self.name, int(op.relation_id))
-            self.local.relations.pop(op.relation_id, None)
-            self.save()
-        elif op.kind == "run-action":
-            assert op.task is not None
-            await actions.run(self, op.task)
-        elif op.kind == "abort-action":
-            assert op.task is not None
-            await actions.abort(self, op.task)
-        elif op.kind == "report-dead":
-            await self.reporter.flush()
-            await self.host.client.unit_dead(self.name)
-            self.done = True
+    def save(self, state: LocalState) -> None:
+        self._state = state
+        self.statefile.save(state)
 
-    async def _run_hook(self, hook: HookInfo, effects: dict[str, Any]) -> None:
-        assert self.remote is not None or self.local.op is not None
-        view = dict(self.remote or {})
-        if hook.kind in ("install", "upgrade-charm") or not os.path.exists(self._metadata_path):
-            await self._deploy_charm(view)
-        if hook.kind == "relation-created" and self.local.op is None:
-            assert hook.relation_id is not None
-            if not await self._enter_scope(hook.relation_id):
-                return
-        if hook.kind == "storage-attached" and self.local.op is None:
-            location = self.storage_location(hook.storage_id)
-            os.makedirs(location, exist_ok=True)
-            await self.host.client.storage_attached(self.name, hook.storage_id, location)
-        if hook.kind == "leader-elected" and not view.get("leader"):
-            self._log("INFO", "juju.worker.uniter", "skipping leader-elected: no longer leader")
-            self.local.op = None
-            self.save()
-            return
-        # Saved once the process exists (on_spawn), with its pid: a crash before
-        # that point loses nothing, since the resolver derives the same op again.
-        self.local.op = {"hook": hook.to_dict(), "step": "queued", "effects": effects}
-        self._pre_hook_status(hook)
-        ctx = self._context(hook, view)
-        dispatch_path = f"hooks/{hook.name}"
-        env = self.env_for(
-            ctx.id, view, hook_name=hook.name, dispatch_path=dispatch_path,
-            relation=None if hook.relation_id is None else (
-                hook.endpoint, f"{hook.endpoint}:{hook.relation_id}", hook.remote_unit, hook.remote_app),
-            departing_unit=hook.departing_unit,
-            extra={**_secret_env(hook), **self._storage_env(hook)},
-        )
-        module = f"unit.{self.name}.{hook.name}"
+    @property
+    def remote(self) -> UnitView | None:
+        return self._remote
 
-        def on_line(stream: str, line: str) -> None:
-            self._log("DEBUG" if stream == "stdout" else "WARNING", module, line)
+    @property
+    def model(self) -> ModelView:
+        return self.host.model()
 
-        async def on_spawn(pid: int) -> None:
-            assert self.local.op is not None
-            self.local.op.update(step="running", pid=pid, pid_start=process.start_time(pid))
-            self.save()
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
+    def post_status(self, params: AgentStatusParams) -> None:
+        self.reporter.post(params)
+
+    async def flush_status(self) -> None:
+        await self.reporter.flush()
+
+    def finished(self) -> None:
+        self.done = True
+
+    def log(self, level: str, module: str, message: str) -> None:
+        self.host.emit_log(self.tag, level, module, message)
+
+    async def charm_archive(self, sha256: str) -> Path:
+        return await self.host.charm_archive(sha256)
+
+    def storage_location(self, storage_id: str) -> str:
+        """On the local provider a filesystem store is a directory of the unit's own."""
+        return str(self.base / "storage" / storage_id.replace("/", "-"))
+
+    def hook_succeeded(self, hook: HookInfo) -> None:
+        self.timers.hook_succeeded(hook.kind, self.model.update_status_interval)
+
+    def hook_failed(self) -> None:
+        self.timers.hook_failed()
+
+    def reset_retry(self) -> None:
+        self.timers.reset_retry()
+
+    @contextlib.contextmanager
+    def serving(self, ctx: HookContext) -> Iterator[None]:
         self.contexts[ctx.id] = ctx
         try:
-            async with self.host.hook_lock:
-                result = await run_process(
-                    charm_dir=self.charm_dir, dispatch_path=dispatch_path, env=env,
-                    on_line=on_line, on_spawn=on_spawn,
-                )
+            yield
         finally:
             self.contexts.pop(ctx.id, None)
-        if result.code < 0 and result.code in (-signal.SIGTERM, -signal.SIGKILL) and self._stopping:
-            return  # interrupted by our own shutdown: the op stays queued and runs again
-        if result.missing:
-            self._log("INFO", "juju.worker.uniter.operation", f'skipped "{hook.name}" hook (missing)')
-        elif result.code == 0:
-            self._log("INFO", "juju.worker.uniter.operation", f'ran "{hook.name}" hook (via {result.via})')
-        if result.code != 0:
-            await self._hook_failed(hook, effects, result.error or f"exit status {result.code}")
-            return
-        params = ctx.commit_params()
-        if params.has_changes():
-            # Persist what must reach the controller before sending it.
-            self.local.op.update(step="committing", commit=params.model_dump())
-            self.save()
-        await self._finish_commit(hook, params, effects)
 
-    async def _finish_commit(self, hook: HookInfo, params: HookCommitParams, effects: dict[str, Any]) -> None:
-        if params.has_changes():
-            await self.host.client.commit(self.name, params)
-        if hook.kind == "storage-detaching":
-            await self.host.client.storage_detached(self.name, hook.storage_id)
-        self._apply(effects)
-        self.local.op = None
-        self.local.error = None
-        self._retry_at, self._retry_delay = None, RETRY_FIRST
-        if hook.kind == "update-status" or (hook.kind == "start"):
-            self._next_update_status = time.monotonic() + self._update_interval()
-        self.save()
-        self._post_hook_status(hook)
-
-    async def _hook_failed(self, hook: HookInfo, effects: dict[str, Any], reason: str) -> None:
-        self._log("ERROR", "juju.worker.uniter.operation", f'hook "{hook.name}" (via {self.charm_dir}) failed: {reason}')
-        self.local.op = None
-        self.local.error = {"hook": hook.to_dict(), "effects": effects}
-        self.save()
-        data: dict[str, Any] = {"hook": hook.name}
-        if hook.relation_id is not None:
-            data["relation-id"] = hook.relation_id
-        if hook.remote_unit:
-            data["remote-unit"] = hook.remote_unit
-        self.reporter.post(
-            AgentStatusParams(agent=StatusValue(status="error", message=f'hook failed: "{hook.name}"', data=data))
-        )
-        jitter = random.uniform(0.9, 1.1)
-        self._retry_at = time.monotonic() + self._retry_delay * jitter
-        self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
-
-    def _apply(self, effects: dict[str, Any]) -> None:
-        for k, v in effects.items():
-            if k == "relation":
-                self._apply_relation(v)
-            elif k == "secret_hook":
-                self.local.extra.setdefault("secret_hooks", {})[v["key"]] = v["value"]
-            elif k == "storage":
-                known = self.local.extra.setdefault("storage", {})
-                if v["state"] == "attached":
-                    known[v["id"]] = {"location": self.storage_location(v["id"])}
-                else:
-                    known.pop(v["id"], None)
-            else:
-                setattr(self.local, k, v)
-
-    def _apply_relation(self, eff: dict[str, Any]) -> None:
-        rid, action = str(eff["id"]), eff["action"]
-        if action == "created":
-            self.local.relations[rid] = {
-                "endpoint": eff["endpoint"], "remote_app": eff["remote_app"], "peer": eff["peer"],
-                "implicit": eff["implicit"], "members": {}, "app_members": {}, "changed_pending": "",
-                "broken": False,
-            }
-            return
-        lr = self.local.relations.get(rid)
-        if lr is None:
-            return
-        if action == "joined":
-            lr["members"][eff["unit"]] = eff["version"]
-            lr["changed_pending"] = eff["unit"]
-        elif action == "changed":
-            lr["members"][eff["unit"]] = eff["version"]
-            if lr.get("changed_pending") == eff["unit"]:
-                lr["changed_pending"] = ""
-        elif action == "app-changed":
-            lr["app_members"][eff["app"]] = eff["version"]
-        elif action == "departed":
-            lr["members"].pop(eff["unit"], None)
-            if lr.get("changed_pending") == eff["unit"]:
-                lr["changed_pending"] = ""
-        elif action == "broken":
-            lr["broken"] = True
-
-    async def _enter_scope(self, relation_id: int) -> bool:
-        """Join the relation on the controller; False if it is no longer joinable."""
-        try:
-            await self.host.client.enter_scope(self.name, relation_id)
-        except ConnectionFailedError:
-            raise
-        except PyjujuError as e:
-            self._log("WARNING", "juju.worker.uniter.relation", f"cannot enter scope of relation {relation_id}: {e}")
-            self.changed.clear()
-            await asyncio.sleep(0.5)
-            return False
-        return True
-
-    # -- statuses around hooks ----------------------------------------------
-    def _pre_hook_status(self, hook: HookInfo) -> None:
-        workload = None
-        if hook.kind == "install" and not self.local.status_ever_set:
-            workload = StatusValue(status="maintenance", message="installing charm software")
-        elif hook.kind == "stop":
-            workload = StatusValue(status="maintenance", message="stopping charm software")
-        elif hook.kind == "remove":
-            workload = StatusValue(status="maintenance", message="cleaning up prior to charm deletion")
-        agent = None
-        if hook.kind != "update-status":
-            msg = f"running {hook.name} hook"
-            if hook.remote_unit:
-                msg += f" for {hook.remote_unit}"
-            elif hook.secret_id:
-                msg += f" for secret:{hook.secret_id}" + (f"/{hook.secret_revision}" if hook.secret_revision else "")
-            agent = StatusValue(status="executing", message=msg)
-        if agent or workload:
-            self.reporter.post(AgentStatusParams(agent=agent, workload=workload))
-
-    def _post_hook_status(self, hook: HookInfo) -> None:
-        workload = None
-        if hook.kind == "start" and not self.local.status_ever_set:
-            workload = StatusValue(status="unknown")
-        elif hook.kind == "stop":
-            workload = StatusValue(status="maintenance")
-        elif hook.kind == "remove":
-            workload = StatusValue(status="terminated")
-        agent = StatusValue(status="idle") if hook.kind != "update-status" else None
-        if agent or workload:
-            self.reporter.post(AgentStatusParams(agent=agent, workload=workload))
-
-    # -- helpers -------------------------------------------------------------
-    def _context(self, hook: HookInfo, view: dict[str, Any], *, action_name: str = "",
-                 action_params: dict[str, Any] | None = None,
-                 log_action: Any = None) -> HookContext:
+    def new_context(self, hook: HookInfo, view: UnitView | None, *, action_name: str = "",
+                    action_params: dict[str, Any] | None = None, log_action: Any = None) -> HookContext:
         def status_set() -> None:
-            if not self.local.status_ever_set:
-                self.local.status_ever_set = True
-                self.save()
+            if not self._state.status_ever_set:
+                self.save(self._state.model_copy(update={"status_ever_set": True}))
 
         async def log_fn(level: str, message: str) -> None:
-            self._log(level, f"unit.{self.name}.juju-log", message)
+            self.log(level, f"unit.{self.name}.juju-log", message)
 
+        storage = view.storage if view is not None else {}
         return HookContext(
             unit_name=self.name,
             hook_name=hook.name if hook.kind not in ("action", "exec") else "",
             view=view,
             meta=self._charm_meta(),
-            client=self.host.client,
+            client=self.client,
             network=self.host.network,
             log=log_fn,
             send_status=self.reporter.send,
@@ -413,109 +228,69 @@ class UnitAgent:
             remote_unit=hook.remote_unit,
             remote_app=hook.remote_app,
             relations=self._context_relations(hook),
-            model_uuid=self.host.model().get("uuid", ""),
+            model_uuid=self.model.uuid,
             action_name=action_name,
             action_params=action_params,
             log_action=log_action,
             storage_id=hook.storage_id,
-            storage_locations={sid: self.storage_location(sid) for sid, sv in (view.get("storage") or {}).items()
-                               if sv.get("life") == "alive"},
+            storage_locations={sid: self.storage_location(sid) for sid, sv in storage.items() if sv.life == "alive"},
             resource_dir=self.base / "resources",
         )
 
-    def _context_relations(self, hook: HookInfo) -> dict[int, dict[str, Any]]:
+    def _context_relations(self, hook: HookInfo) -> dict[int, HookRelation]:
         """The relations as this hook sees them: what the unit has joined, as of now,
         with the joining unit in and the departing unit out (docs/charm-runtime.md, relation-list)."""
-        import copy
-
-        rels = {int(rid): copy.deepcopy(lr) for rid, lr in self.local.relations.items() if not lr.get("implicit")}
+        rels = {rid: HookRelation(endpoint=lr.endpoint, remote_app=lr.remote_app, peer=lr.peer,
+                                  members=frozenset(lr.members))
+                for rid, lr in self._state.relations.items() if not lr.implicit}
         rid = hook.relation_id
         if rid is None:
             return rels
         if hook.kind == "relation-created" and rid not in rels:
-            rv = ((self.remote or {}).get("relations") or {}).get(str(rid), {})
-            rels[rid] = {"endpoint": hook.endpoint, "remote_app": hook.remote_app,
-                         "peer": bool(rv.get("peer")), "members": {}}
+            rv = self._remote.relations.get(rid) if self._remote is not None else None
+            rels[rid] = HookRelation(endpoint=hook.endpoint, remote_app=hook.remote_app,
+                                     peer=rv is not None and rv.peer)
         lr = rels.get(rid)
         if lr is not None:
             if hook.kind == "relation-joined":
-                lr["members"][hook.remote_unit] = 0
+                rels[rid] = dataclasses.replace(lr, members=lr.members | {hook.remote_unit})
             elif hook.kind == "relation-departed":
-                lr["members"].pop(hook.remote_unit, None)
+                rels[rid] = dataclasses.replace(lr, members=lr.members - {hook.remote_unit})
             elif hook.kind == "relation-broken":
-                lr["members"] = {}
+                rels[rid] = dataclasses.replace(lr, members=frozenset())
         return rels
 
     def _charm_meta(self) -> charmlib.CharmMeta:
-        if self._meta is None:
+        if self._meta is None or self._meta_sha != self._state.charm_sha:
             self._meta = charmlib.load_charm(self.charm_dir).meta
+            self._meta_sha = self._state.charm_sha
         return self._meta
 
-    async def _deploy_charm(self, view: dict[str, Any]) -> None:
-        charm = view.get("charm") or {}
-        sha = charm.get("sha256", "")
-        if not sha or (sha == self.local.charm_sha and os.path.exists(self._metadata_path)):
-            return
-        archive = await self.host.charm_archive(sha)
-        self.charm_dir.mkdir(parents=True, exist_ok=True)
-        members = await asyncio.to_thread(
-            charmlib.extract_archive, archive, self.charm_dir, self.local.charm_members
+    def env_for(self, context_id: str, view: UnitView | None, *, hook_name: str, dispatch_path: str,
+                **kwargs: Any) -> dict[str, str]:
+        model = self.model
+        return hook_env(
+            unit=self.name, model_name=model.name, model_uuid=model.uuid,
+            machine_id=self.host.machine_id, charm_dir=str(self.charm_dir), tools_dir=str(self.host.tools_dir),
+            socket_path=self.socket_path, context_id=context_id, hook_name=hook_name,
+            dispatch_path=dispatch_path, api_addresses=self.host.api_addresses,
+            principal=view.principal if view is not None else "", proxy=model.proxy, **kwargs,
         )
-        (self.charm_dir / ".juju-charm").write_text(charm.get("url", ""))
-        self._meta = None
-        self.local.charm_sha = sha
-        self.local.charm_members = list(members)
-        self.save()
-        self._log("INFO", "juju.worker.uniter.charm", f"deployed charm {charm.get('url', sha)}")
 
-    def _storage_env(self, hook: HookInfo) -> dict[str, str]:
-        if not hook.storage_id:
-            return {}
-        return _storage_env_for(self.storage_location(hook.storage_id), hook)
-
-    def storage_location(self, storage_id: str) -> str:
-        """On the local provider a filesystem store is a directory of the unit's own."""
-        return str(self.base / "storage" / storage_id.replace("/", "-"))
-
-    def _log(self, level: str, module: str, message: str) -> None:
-        self.host.emit_log(self.tag, level, module, message)
-
+    # -- processes -----------------------------------------------------------
     def _kill_stale_hook(self) -> None:
         """A hook left running by a killed agent must not overlap its re-run."""
-        pid = self._own_hook_pid()
+        pid = running_pid(self._state)
         if pid is not None:
             process.signal_group(pid, signal.SIGKILL)
 
     async def shutdown(self) -> None:
-        """Stop: kill a running hook (it will run again on restart).
-
-        Only if that pid is still the hook we started: a finished hook's pid may
-        already belong to another process on the host (pids are recycled)."""
+        """Stop: kill a running hook (it will run again on restart)."""
         self._stopping = True
-        pid = self._own_hook_pid()
+        self.changed.set()  # an idle loop ends now
+        pid = running_pid(self._state)
         if pid is not None:
             process.signal_group(pid, signal.SIGTERM)
-
-    def env_for(self, context_id: str, view: dict[str, Any], *, hook_name: str, dispatch_path: str,
-                **kwargs: Any) -> dict[str, str]:
-        """The environment of a hook, action or exec on this unit; ``kwargs`` go to :func:`hook_env`."""
-        model = self.host.model()
-        return hook_env(
-            unit=self.name, model_name=model.get("name", ""), model_uuid=model.get("uuid", ""),
-            machine_id=self.host.machine_id, charm_dir=str(self.charm_dir), tools_dir=str(self.host.tools_dir),
-            socket_path=self.socket_path, context_id=context_id, hook_name=hook_name,
-            dispatch_path=dispatch_path, api_addresses=self.host.api_addresses,
-            principal=view.get("principal", ""), proxy=model.get("proxy"), **kwargs,
-        )
-
-    def _own_hook_pid(self) -> int | None:
-        """The pid of the hook this unit started, if that process is still the same one."""
-        op = self.local.op
-        if not op or not op.get("pid"):
-            return None
-        pid = int(op["pid"])
-        started = process.start_time(pid)
-        return pid if started is not None and started == op.get("pid_start") else None
 
     def remove_files(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)

@@ -1,22 +1,28 @@
-"""Machine-agent routes: the watch stream, charm downloads, status, hook commits."""
+"""Machine-agent routes: the watch stream, charm and resource downloads, and the agent calls.
+
+The calls themselves (status, hook commits, scope changes, ...) come from the
+registry in :mod:`.agent_ops`; this module adds what is not a call: the
+stream of views pushed to each machine and the two file downloads.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+import dataclasses
 
 from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
-from ...core.errors import ModelNotFoundError, PyjujuError
+from ...core.errors import PyjujuError
 from ...store import ModelRow
-from ...wire import AgentLogRecord, AgentStatusParams, HookCommitParams, LeaderSettingsParams
+from ...wire import MachineView, ModelView, UnitView, WatchMessage
 from ..hub import drain
-from ..services import agents, charms, operations
+from ..services import agents, charms
 from ..services.base import Services
-from ..services.views import machine_tasks, machine_unit_views, model_view
-from . import agent_rpc
+from ..services.views import machine_unit_views, machine_view, model_view
+from . import agent_ops, agent_rpc
+from .agent_ops import model_of
 from .auth import Identity, authenticate, require_machine
 from .deps import machine, services
 
@@ -25,154 +31,18 @@ router = APIRouter(prefix="/api/agent")
 WATCHED_KINDS = {"unit", "application", "model", "machine", "relation", "task", "secret"}
 
 
-def _model(svc: Services, ident: Identity) -> ModelRow:
-    with svc.store.read() as tx:
-        m = tx.model(ident.model_uuid or "")
-    if m is None:
-        raise ModelNotFoundError("model not found")
-    return m
-
-
-def _unit(app: str, num: int) -> str:
-    return f"{app}/{num}"
-
-
 @router.get("/charms/{sha256}")
 async def download_charm(sha256: str, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> FileResponse:
     return FileResponse(charms.charm_blob(svc, sha256), media_type="application/zip")
 
 
-@router.post("/units/{app}/{num}/storage-attached")
-async def storage_attached(app: str, num: int, body: dict[str, Any], ident: Identity = Depends(machine),
-                           svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.storage_attached(svc, _model(svc, ident), ident.entity, _unit(app, num), str(body["storage_id"]),
-                            str(body.get("location", "")))
-    return {}
-
-
-@router.post("/units/{app}/{num}/storage-detached")
-async def storage_detached(app: str, num: int, body: dict[str, Any], ident: Identity = Depends(machine),
-                           svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.storage_detached(svc, _model(svc, ident), ident.entity, _unit(app, num), str(body["storage_id"]))
-    return {}
-
-
 @router.get("/resources/{application}/{name}")
 async def download_resource(application: str, name: str, ident: Identity = Depends(machine),
                             svc: Services = Depends(services)) -> FileResponse:
-    return FileResponse(agents.resource_blob(svc, _model(svc, ident), ident.entity, application, name))
+    return FileResponse(agents.resource_blob(svc, model_of(svc, ident), ident.entity, application, name))
 
 
-@router.post("/units/{app}/{num}/status")
-async def unit_status(
-    app: str, num: int, p: AgentStatusParams, ident: Identity = Depends(machine), svc: Services = Depends(services)
-) -> dict[str, Any]:
-    agents.set_unit_status(svc, _model(svc, ident), ident.entity, _unit(app, num), p)
-    return {}
-
-
-@router.get("/units/{app}/{num}/status")
-async def get_unit_status(
-    app: str, num: int, application: bool = False, ident: Identity = Depends(machine),
-    svc: Services = Depends(services),
-) -> dict[str, Any]:
-    return agents.status_for_tools(svc, _model(svc, ident), ident.entity, _unit(app, num), application)
-
-
-@router.post("/units/{app}/{num}/commit")
-async def commit(
-    app: str, num: int, p: HookCommitParams, ident: Identity = Depends(machine), svc: Services = Depends(services)
-) -> dict[str, Any]:
-    applied = agents.commit_hook(svc, _model(svc, ident), ident.entity, _unit(app, num), p)
-    return {"applied": applied}
-
-
-@router.post("/units/{app}/{num}/leader-settings")
-async def leader_settings(
-    app: str, num: int, p: LeaderSettingsParams, ident: Identity = Depends(machine),
-    svc: Services = Depends(services),
-) -> dict[str, Any]:
-    agents.set_leader_settings(svc, _model(svc, ident), ident.entity, _unit(app, num), p.values)
-    return {}
-
-
-@router.get("/units/{app}/{num}/state")
-async def unit_state(app: str, num: int, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, str]:
-    return agents.unit_state(svc, _model(svc, ident), ident.entity, _unit(app, num))
-
-
-@router.get("/units/{app}/{num}/goal-state")
-async def goal_state(app: str, num: int, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
-    return agents.goal_state(svc, _model(svc, ident), ident.entity, _unit(app, num))
-
-
-@router.post("/units/{app}/{num}/dead")
-async def unit_dead(app: str, num: int, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.unit_dead(svc, _model(svc, ident), ident.entity, _unit(app, num))
-    return {}
-
-
-@router.post("/units/{app}/{num}/relations/{relation_id}/enter-scope")
-async def enter_scope(app: str, num: int, relation_id: int, ident: Identity = Depends(machine),
-                      svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.enter_scope(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id)
-    return {}
-
-
-@router.post("/units/{app}/{num}/relations/{relation_id}/leave-scope")
-async def leave_scope(app: str, num: int, relation_id: int, ident: Identity = Depends(machine),
-                      svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.leave_scope(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id)
-    return {}
-
-
-@router.get("/units/{app}/{num}/relations/{relation_id}/settings")
-async def relation_settings(app: str, num: int, relation_id: int, owner: str, is_app: bool = False,
-                            ident: Identity = Depends(machine),
-                            svc: Services = Depends(services)) -> dict[str, str]:
-    return agents.relation_settings(svc, _model(svc, ident), ident.entity, _unit(app, num), relation_id,
-                                    owner, is_app)
-
-
-@router.post("/units/{app}/{num}/secrets/{what}")
-async def unit_secrets(app: str, num: int, what: str, body: dict[str, Any], ident: Identity = Depends(machine),
-                       svc: Services = Depends(services)) -> Any:
-    m, unit = _model(svc, ident), _unit(app, num)
-    if what == "get":
-        return agents.secret_get(svc, m, ident.entity, unit, body)
-    if what == "info":
-        return agents.secret_info(svc, m, ident.entity, unit, body)
-    if what == "ids":
-        return agents.secret_ids(svc, m, ident.entity, unit)
-    from ...core.errors import NotFoundError
-
-    raise NotFoundError(f"no such secret call {what}")
-
-
-@router.post("/tasks/{task_id}/begin")
-async def task_begin(task_id: int, ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
-    return {"run": operations.begin_task(svc, _model(svc, ident), ident.entity, task_id)}
-
-
-@router.post("/tasks/{task_id}/log")
-async def task_log(task_id: int, body: dict[str, Any], ident: Identity = Depends(machine),
-                   svc: Services = Depends(services)) -> dict[str, Any]:
-    operations.log_task(svc, _model(svc, ident), ident.entity, task_id, str(body.get("message", "")))
-    return {}
-
-
-@router.post("/tasks/{task_id}/finish")
-async def task_finish(task_id: int, body: dict[str, Any], ident: Identity = Depends(machine),
-                      svc: Services = Depends(services)) -> dict[str, Any]:
-    operations.finish_task(svc, _model(svc, ident), ident.entity, task_id, str(body.get("status")),
-                           str(body.get("message", "")), dict(body.get("results") or {}))
-    return {}
-
-
-@router.post("/logs")
-async def logs(records: list[AgentLogRecord], ident: Identity = Depends(machine), svc: Services = Depends(services)) -> dict[str, Any]:
-    agents.add_logs(svc, _model(svc, ident), [r.model_dump() for r in records])
-    return {}
+agent_ops.add_routes(router)
 
 
 @router.websocket("/watch")
@@ -181,7 +51,7 @@ async def watch(ws: WebSocket) -> None:
     svc: Services = ws.app.state.svc
     try:
         ident = require_machine(authenticate(svc, ws.headers.get("authorization")))
-        m = _model(svc, ident)
+        m = model_of(svc, ident)
     except PyjujuError as e:
         await ws.close(code=4401, reason=e.message)
         return
@@ -192,23 +62,16 @@ async def watch(ws: WebSocket) -> None:
     reader = asyncio.create_task(_serve_rpc(ws, svc, m, machine_id, send_lock))
     try:
         with svc.hub.subscribe(m.uuid) as q:
-            sent_units: dict[str, Any] = {}
-            sent_model: dict[str, Any] | None = None
-            sent_machine: dict[str, Any] | None = None
-            first = True
+            sent: _Sent | None = None
             rev = m.revision
             pending: set[str] = {"model"}
             changes_iter = drain(q).__aiter__()
             while True:
                 if pending:
-                    msg = _compute(svc, m.uuid, machine_id, rev, sent_units, sent_model, sent_machine, first)
-                    if msg is None:
-                        return
-                    body, sent_units, sent_model, sent_machine = msg
-                    if body is not None:
+                    msg, sent = _compute(svc, m.uuid, machine_id, rev, sent)
+                    if msg is not None:
                         async with send_lock:
-                            await ws.send_json(body)
-                    first = False
+                            await ws.send_text(msg.model_dump_json(exclude_defaults=True))
                 nxt = asyncio.create_task(changes_iter.__anext__())
                 done, _ = await asyncio.wait({nxt, reader}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
@@ -227,46 +90,41 @@ async def watch(ws: WebSocket) -> None:
                 agents.set_machine_status(svc, m.uuid, machine_id, "down", "agent is not communicating")
 
 
-def _compute(
-    svc: Services,
-    model_uuid: str,
-    machine_id: str,
-    rev: int,
-    sent_units: dict[str, Any],
-    sent_model: dict[str, Any] | None,
-    sent_machine: dict[str, Any] | None,
-    first: bool,
-) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any] | None, dict[str, Any] | None] | None:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Sent:
+    """What this agent has been sent, to send only differences."""
+
+    units: dict[str, UnitView]
+    model: ModelView | None
+    machine: MachineView
+
+
+def _compute(svc: Services, model_uuid: str, machine_id: str, rev: int,
+             sent: _Sent | None) -> tuple[WatchMessage | None, _Sent]:
+    """The next message for this machine (None when nothing it sees changed)."""
     with svc.store.read() as tx:
         m = tx.model(model_uuid)
         mm = tx.machine(model_uuid, machine_id)
         if m is None or mm is None:
-            body = {"type": "update", "revision": rev, "model": None, "machine": {"life": "dead"},
-                    "units": {name: None for name in sent_units}}
-            return body, {}, None, {"life": "dead"}
+            dead = MachineView(id=machine_id, life="dead")
+            gone: dict[str, UnitView | None] = {name: None for name in (sent.units if sent else {})}
+            return WatchMessage(type="update", revision=rev, machine=dead, units=gone), _Sent({}, None, dead)
+        # The per-revision snapshot makes this cheap for every machine after the first.
         views = machine_unit_views(tx, m, machine_id)
         mv = model_view(m)
-        machine_info = {"id": mm.id, "life": mm.life, "tasks": machine_tasks(tx, m, machine_id)}
-    # (the per-revision snapshot makes this cheap for every machine after the first)
-    if first:
-        body: dict[str, Any] = {"type": "snapshot", "revision": m.revision, "model": mv,
-                                "machine": machine_info, "units": views}
-        return body, views, mv, machine_info
-    units: dict[str, Any] = {}
-    for name, view in views.items():
-        if sent_units.get(name) != view:
-            units[name] = view
-    for name in sent_units:
-        if name not in views:
-            units[name] = None
-    if not units and mv == sent_model and machine_info == sent_machine:
-        return None, views, mv, machine_info
-    body = {"type": "update", "revision": m.revision, "units": units}
-    if mv != sent_model:
-        body["model"] = mv
-    if machine_info != sent_machine:
-        body["machine"] = machine_info
-    return body, views, mv, machine_info
+        machine = machine_view(tx, m, mm)
+    now = _Sent(views, mv, machine)
+    if sent is None:
+        return WatchMessage(type="snapshot", revision=m.revision, model=mv, machine=machine,
+                            units=dict(views)), now
+    units: dict[str, UnitView | None] = {name: view for name, view in views.items()
+                                         if sent.units.get(name) != view}
+    units.update({name: None for name in sent.units if name not in views})
+    if not units and mv == sent.model and machine == sent.machine:
+        return None, now
+    return WatchMessage(type="update", revision=m.revision, units=units,
+                        model=mv if mv != sent.model else None,
+                        machine=machine if machine != sent.machine else None), now
 
 
 async def _serve_rpc(ws: WebSocket, svc: Services, m: ModelRow, machine_id: str, lock: asyncio.Lock) -> None:

@@ -1,7 +1,10 @@
 """What machine agents report and commit, with per-machine authorisation.
 
-A machine's credential may act only on the units assigned to that machine
-(and on their subordinates): every function here first checks that.
+Each public function here serves one agent call of the registry in
+``pyjuju.wire.agent``: it takes ``(svc, model, machine id, unit, request)``
+and returns the call's reply model, so the API binds calls to functions
+without adapters. A machine's credential may act only on the units assigned
+to that machine (and on their subordinates): every function first checks that.
 """
 
 from __future__ import annotations
@@ -18,8 +21,35 @@ from ...core.errors import (
 )
 from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
-from ...wire import AgentStatusParams, HookCommitParams
-from . import relations, secrets, storage
+from ...wire import (
+    AgentStatusParams,
+    CommitReply,
+    Empty,
+    GoalState,
+    GoalStatus,
+    HookCommitParams,
+    LeaderSettingsParams,
+    LogBatch,
+    RelationRef,
+    RelationSettingsQuery,
+    SecretGetParams,
+    SecretIds,
+    SecretInfoReply,
+    SecretQuery,
+    SecretValue,
+    Settings,
+    StatusValue,
+    StorageAttached,
+    StorageRef,
+    TaskBegun,
+    TaskFinish,
+    TaskLog,
+    TaskRef,
+    UnitState,
+    UnitStatusQuery,
+    UnitStatusReply,
+)
+from . import operations, relations, secrets, storage
 from .applications import finish_unit_removal
 from .base import Services
 
@@ -49,7 +79,7 @@ def set_machine_status(
             )
 
 
-def set_unit_status(svc: Services, m: ModelRow, machine_id: str, unit: str, p: AgentStatusParams) -> None:
+def set_unit_status(svc: Services, m: ModelRow, machine_id: str, unit: str, p: AgentStatusParams) -> Empty:
     now = timefmt.now_iso()
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
@@ -89,17 +119,18 @@ def set_unit_status(svc: Services, m: ModelRow, machine_id: str, unit: str, p: A
             )
         if fields:
             tx.update_unit(m.uuid, unit, kind="unit-status" if only_status else "unit", **fields)
+    return Empty()
 
 
-def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookCommitParams) -> bool:
+def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookCommitParams) -> CommitReply:
     """Apply one hook's buffered writes atomically; a repeated ``commit_id`` is a no-op."""
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         if u.commit_id == p.commit_id:
-            return False
+            return CommitReply(applied=False)
         fields: dict[str, Any] = {"commit_id": p.commit_id}
         if p.ports:
-            fields["opened_ports"] = _apply_ports(u.opened_ports, p)
+            fields["opened_ports"] = apply_port_changes(u.opened_ports, p)
         if p.state_set or p.state_delete:
             state = dict(u.state)
             for k in p.state_delete:
@@ -109,15 +140,16 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
         if p.relation_settings or p.app_relation_settings:
             relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
         if p.secrets:
-            secrets.apply_changes(svc, tx, m, u, p.secrets)
+            secrets.apply_changes(svc, tx, m, u, [c.model_dump() for c in p.secrets])
         if p.storage_add:
             storage.add_instances(tx, m, u, p.storage_add)
         tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)
                        else "unit-status", **fields)
-    return True
+    return CommitReply(applied=True)
 
 
-def _apply_ports(current: list[dict[str, Any]], p: HookCommitParams) -> list[dict[str, Any]]:
+def apply_port_changes(current: list[dict[str, Any]], p: HookCommitParams) -> list[dict[str, Any]]:
+    """The unit's opened ports after a commit's port changes (hook contexts show the same merge)."""
     ports: dict[str, set[str] | None] = {}
     for entry in current:
         eps = entry.get("endpoints")
@@ -144,7 +176,8 @@ def _apply_ports(current: list[dict[str, Any]], p: HookCommitParams) -> list[dic
     return sorted(out, key=lambda x: PortRange.parse(x["range"]))
 
 
-def set_leader_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, values: dict[str, str]) -> None:
+def set_leader_settings(svc: Services, m: ModelRow, machine_id: str, unit: str,
+                        p: LeaderSettingsParams) -> Empty:
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         app = tx.application(m.uuid, u.application)
@@ -153,7 +186,7 @@ def set_leader_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, 
                 "cannot write leadership settings: cannot write settings: not the leader", unit=unit
             )
         settings = dict(app.leader_settings)
-        for k, v in values.items():
+        for k, v in p.values.items():
             if v == "":
                 settings.pop(k, None)
             else:
@@ -165,51 +198,52 @@ def set_leader_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, 
                 leader_settings=settings,
                 leader_settings_version=app.leader_settings_version + 1,
             )
+    return Empty()
 
 
-def unit_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, str]:
+def unit_state(svc: Services, m: ModelRow, machine_id: str, unit: str, _: Empty) -> UnitState:
     with svc.store.read() as tx:
-        return dict(_own_unit(tx, m, machine_id, unit).state)
+        return UnitState(state=dict(_own_unit(tx, m, machine_id, unit).state))
 
 
 def status_for_tools(
-    svc: Services, m: ModelRow, machine_id: str, unit: str, application: bool
-) -> dict[str, Any]:
+    svc: Services, m: ModelRow, machine_id: str, unit: str, q: UnitStatusQuery
+) -> UnitStatusReply:
     """What ``status-get`` needs: the unit's status, or the app's plus its units'."""
     from .status import derived_app_status, unit_display_status
 
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        if not application:
-            return {"unit": _status_triplet(u.workload_status)}
+        if not q.application:
+            return UnitStatusReply(unit=_status_value(u.workload_status))
         app = tx.application(m.uuid, u.application)
         if app is None or app.leader != unit:
             raise NotLeaderError("finding application status: this unit is not the leader", unit=unit)
         units = tx.units(m.uuid, application=u.application)
         app_status = app.status or derived_app_status(units)
-        return {
-            "application": _status_triplet(app_status),
-            "units": {x.name: _status_triplet(unit_display_status(x)[0]) for x in units},
-        }
+        return UnitStatusReply(
+            application=_status_value(app_status),
+            units={x.name: _status_value(unit_display_status(x)[0]) for x in units},
+        )
 
 
-def _status_triplet(s: dict[str, Any]) -> dict[str, Any]:
-    return {"status": s.get("current", "unknown"), "message": s.get("message", ""), "data": s.get("data") or {}}
+def _status_value(s: dict[str, Any]) -> StatusValue:
+    return StatusValue(status=s.get("current", "unknown"), message=s.get("message", ""), data=s.get("data") or {})
 
 
-def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[str, Any]:
+def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str, _: Empty) -> GoalState:
     """What the unit's application is heading for: its units and relations."""
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         all_units = tx.units(m.uuid)
 
-        def unit_entry(x: UnitRow) -> dict[str, str]:
+        def unit_entry(x: UnitRow) -> GoalStatus:
             status = "dying" if x.life != "alive" else x.workload_status.get("current", "unknown")
-            return {"status": status, "since": timefmt.goal_state_since(x.workload_status["since"])}
+            return GoalStatus(status=status, since=timefmt.goal_state_since(x.workload_status["since"]))
 
         units = {x.name: unit_entry(x) for x in all_units if x.application == u.application
                  and (not x.principal or not u.principal or x.principal == u.principal)}
-        rels: dict[str, dict[str, Any]] = {}
+        rels: dict[str, dict[str, GoalStatus]] = {}
         for rel in tx.relations(m.uuid):
             mine = rel.endpoint_of(u.application)
             if mine is None or rel.is_peer:
@@ -218,59 +252,52 @@ def goal_state(svc: Services, m: ModelRow, machine_id: str, unit: str) -> dict[s
             assert other is not None
             entry = rels.setdefault(mine["name"], {})
             status = "joined" if rel.life == "alive" else "broken"
-            entry[other["application"]] = {"status": status, "since": timefmt.goal_state_since(rel.created)}
+            entry[other["application"]] = GoalStatus(status=status, since=timefmt.goal_state_since(rel.created))
             for x in all_units:
                 if x.application == other["application"]:
                     entry[x.name] = unit_entry(x)
-        return {"units": units, "relations": rels}
+        return GoalState(units=units, relations=rels)
 
 
-def unit_dead(svc: Services, m: ModelRow, machine_id: str, unit: str) -> None:
+def unit_dead(svc: Services, m: ModelRow, machine_id: str, unit: str, _: Empty) -> Empty:
     with svc.store.write() as tx:
         _own_unit(tx, m, machine_id, unit)
         subs = [x.name for x in tx.units(m.uuid) if x.principal == unit]
         if subs:
             raise ConflictError(f'unit "{unit}" still has subordinates: {", ".join(subs)}', unit=unit)
         finish_unit_removal(tx, m.uuid, unit)
+    return Empty()
 
 
-def enter_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int) -> None:
+def enter_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, r: RelationRef) -> Empty:
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         mm = tx.machine(m.uuid, machine_id)
         address = mm.addresses[0] if mm is not None and mm.addresses else "127.0.0.1"
-        relations.enter_scope(tx, m, u, relation_id, address)
+        relations.enter_scope(tx, m, u, r.relation_id, address)
+    return Empty()
 
 
-def leave_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int) -> None:
+def leave_scope(svc: Services, m: ModelRow, machine_id: str, unit: str, r: RelationRef) -> Empty:
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        relations.leave_scope(tx, m, u, relation_id)
+        relations.leave_scope(tx, m, u, r.relation_id)
+    return Empty()
 
 
-def relation_settings(svc: Services, m: ModelRow, machine_id: str, unit: str, relation_id: int,
-                      owner: str, is_app: bool) -> dict[str, str]:
+def relation_settings(svc: Services, m: ModelRow, machine_id: str, unit: str,
+                      q: RelationSettingsQuery) -> Settings:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        return relations.read_settings(tx, m, u, relation_id, owner, is_app)
+        return Settings(values=relations.read_settings(tx, m, u, q.relation_id, q.owner, q.is_app))
 
 
-def add_logs(svc: Services, m: ModelRow, records: list[dict[str, Any]]) -> None:
-    rows = [
-        {
-            "model_uuid": m.uuid,
-            "time": r["time"],
-            "entity": r["entity"],
-            "level": r["level"],
-            "module": r["module"],
-            "location": r.get("location", ""),
-            "message": r["message"],
-        }
-        for r in records
-    ]
+def add_logs(svc: Services, m: ModelRow, machine_id: str, unit: str, batch: LogBatch) -> Empty:
+    rows = [{"model_uuid": m.uuid, **r.model_dump()} for r in batch.records]
     with svc.store.write() as tx:
         tx.add_logs(rows)
     svc.hub.publish_logs(m.uuid)
+    return Empty()
 
 
 def remove_dead_machine(tx: WriteTx, model_uuid: str, machine_id: str) -> None:
@@ -278,35 +305,51 @@ def remove_dead_machine(tx: WriteTx, model_uuid: str, machine_id: str) -> None:
     tx.remove_credentials("machine", machine_id, model_uuid)
 
 
-def secret_get(svc: Services, m: ModelRow, machine_id: str, unit: str, p: dict[str, Any]) -> dict[str, Any]:
+def secret_get(svc: Services, m: ModelRow, machine_id: str, unit: str, p: SecretGetParams) -> SecretValue:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-    return secrets.get_for_unit(svc, m, u, p.get("ref"), p.get("label"), bool(p.get("peek")),
-                                bool(p.get("refresh")))
+    return SecretValue.model_validate(secrets.get_for_unit(svc, m, u, p.ref, p.label, p.peek, p.refresh))
 
 
-def secret_info(svc: Services, m: ModelRow, machine_id: str, unit: str, p: dict[str, Any]) -> dict[str, Any]:
+def secret_info(svc: Services, m: ModelRow, machine_id: str, unit: str, q: SecretQuery) -> SecretInfoReply:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-    return secrets.info_for_unit(svc, m, u, p.get("ref"), p.get("label"))
+    return SecretInfoReply.model_validate({"secrets": secrets.info_for_unit(svc, m, u, q.ref, q.label)})
 
 
-def secret_ids(svc: Services, m: ModelRow, machine_id: str, unit: str) -> list[str]:
+def secret_ids(svc: Services, m: ModelRow, machine_id: str, unit: str, _: Empty) -> SecretIds:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-    return secrets.ids_for_unit(svc, m, u)
+    return SecretIds(ids=secrets.ids_for_unit(svc, m, u))
 
 
-def storage_attached(svc: Services, m: ModelRow, machine_id: str, unit: str, storage_id: str, location: str) -> None:
+def storage_attached(svc: Services, m: ModelRow, machine_id: str, unit: str, p: StorageAttached) -> Empty:
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        storage.attached(tx, m, u, storage_id, location)
+        storage.attached(tx, m, u, p.storage_id, p.location)
+    return Empty()
 
 
-def storage_detached(svc: Services, m: ModelRow, machine_id: str, unit: str, storage_id: str) -> None:
+def storage_detached(svc: Services, m: ModelRow, machine_id: str, unit: str, p: StorageRef) -> Empty:
     with svc.store.write() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-        storage.detached(tx, m, u, storage_id)
+        storage.detached(tx, m, u, p.storage_id)
+    return Empty()
+
+
+# -- tasks: actions and exec commands addressed to this machine or its units ----------------
+def task_begin(svc: Services, m: ModelRow, machine_id: str, unit: str, r: TaskRef) -> TaskBegun:
+    return TaskBegun(run=operations.begin_task(svc, m, machine_id, int(r.task_id)))
+
+
+def task_log(svc: Services, m: ModelRow, machine_id: str, unit: str, p: TaskLog) -> Empty:
+    operations.log_task(svc, m, machine_id, int(p.task_id), p.message)
+    return Empty()
+
+
+def task_finish(svc: Services, m: ModelRow, machine_id: str, unit: str, p: TaskFinish) -> Empty:
+    operations.finish_task(svc, m, machine_id, int(p.task_id), p.status, p.message, p.results)
+    return Empty()
 
 
 def resource_blob(svc: Services, m: ModelRow, machine_id: str, application: str, name: str) -> Any:

@@ -13,25 +13,37 @@ import dataclasses
 from typing import Any
 
 from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, RelationRow, UnitRow
+from ...wire import (
+    CharmRef,
+    MachineView,
+    ModelView,
+    OpenedPortView,
+    ProxySettings,
+    RelationView,
+    ResourceView,
+    SecretsView,
+    StorageView,
+    TaskView,
+    UnitView,
+)
 from . import modelconfig
 from .charms import config_schema
 from .secrets import unit_secret_views
 from .storage import unit_views as storage_views
 
 
-def model_view(m: ModelRow) -> dict[str, Any]:
+def model_view(m: ModelRow) -> ModelView:
     cfg = modelconfig.effective(m.config)
-    return {
-        "uuid": m.uuid,
-        "name": m.name,
-        "life": m.life,
-        "update_status_interval": modelconfig.update_status_seconds(m.config),
-        "automatically_retry_hooks": bool(cfg["automatically-retry-hooks"]),
-        "logging_config": cfg["logging-config"],
-        "proxy": {k: cfg[k] for k in ("juju-http-proxy", "juju-https-proxy", "juju-ftp-proxy",
-                                      "juju-no-proxy", "http-proxy", "https-proxy", "ftp-proxy",
-                                      "no-proxy")},
-    }
+    return ModelView(
+        uuid=m.uuid,
+        name=m.name,
+        life=m.life,
+        update_status_interval=modelconfig.update_status_seconds(m.config),
+        automatically_retry_hooks=bool(cfg["automatically-retry-hooks"]),
+        logging_config=str(cfg["logging-config"]),
+        proxy=ProxySettings(**{name: str(cfg[name.replace("_", "-")] or "")
+                               for name in ProxySettings.model_fields}),
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,9 +78,9 @@ def relation_index(tx: ReadTx, m: ModelRow) -> RelationIndex:
     return index
 
 
-def relation_views(index: RelationIndex, u: UnitRow) -> dict[str, dict[str, Any]]:
+def relation_views(index: RelationIndex, u: UnitRow) -> dict[int, RelationView]:
     """The relations ``u`` takes part in, with their remote members and bag versions."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[int, RelationView] = {}
     for rel in index.relations:
         mine = rel.endpoint_of(u.application)
         if mine is None:
@@ -87,18 +99,18 @@ def relation_views(index: RelationIndex, u: UnitRow) -> dict[str, dict[str, Any]
             ):
                 continue
             members[name] = index.versions.get((rel.id, name, False), 0)
-        out[str(rel.id)] = {
-            "endpoint": mine["name"],
-            "interface": mine["interface"],
-            "role": mine["role"],
-            "scope": rel.scope,
-            "implicit": bool(mine.get("implicit")),
-            "peer": rel.is_peer,
-            "remote_app": other["application"],
-            "life": rel.life,
-            "members": members,
-            "app_version": index.versions.get((rel.id, other["application"], True), 0),
-        }
+        out[rel.id] = RelationView(
+            endpoint=mine["name"],
+            interface=mine["interface"],
+            role=mine["role"],
+            scope=rel.scope,
+            implicit=bool(mine.get("implicit")),
+            peer=rel.is_peer,
+            remote_app=other["application"],
+            life=rel.life,
+            members=members,
+            app_version=index.versions.get((rel.id, other["application"], True), 0),
+        )
     return out
 
 
@@ -118,29 +130,36 @@ def _schema(charm: CharmRow) -> Any:
 
 def unit_view(
     u: UnitRow, app: ApplicationRow, charm: CharmRow, machine: MachineRow | None,
-    index: RelationIndex | None = None,
-) -> dict[str, Any]:
+    index: RelationIndex | None = None, *, actions: tuple[TaskView, ...] = (),
+    secrets: SecretsView | None = None, storage: dict[str, StorageView] | None = None,
+    resources: dict[str, ResourceView] | None = None,
+) -> UnitView:
     schema = _schema(charm)
     address = machine.addresses[0] if machine is not None and machine.addresses else "127.0.0.1"
-    return {
-        "name": u.name,
-        "application": u.application,
-        "life": u.life,
-        "principal": u.principal,
-        "machine_id": u.machine_id,
-        "charm": {"url": charm.url, "sha256": charm.sha256, "version": app.charm_version},
-        "config": schema.effective(app.config),
-        "config_options": sorted(schema.options),
-        "config_version": app.config_version,
-        "leader": app.leader == u.name,
-        "leader_settings": dict(app.leader_settings),
-        "leader_settings_version": app.leader_settings_version,
-        "resolved": u.resolved,
-        "resolved_seq": u.resolved_seq,
-        "opened_ports": list(u.opened_ports),
-        "address": address,
-        "relations": relation_views(index, u) if index is not None else {},
-    }
+    return UnitView(
+        name=u.name,
+        application=u.application,
+        life=u.life,
+        principal=u.principal or "",
+        machine_id=u.machine_id,
+        charm=CharmRef(url=charm.url, sha256=charm.sha256, version=app.charm_version),
+        config=schema.effective(app.config),
+        config_options=tuple(sorted(schema.options)),
+        config_version=app.config_version,
+        leader=app.leader == u.name,
+        leader_settings=dict(app.leader_settings),
+        leader_settings_version=app.leader_settings_version,
+        resolved=u.resolved or "",
+        resolved_seq=u.resolved_seq,
+        opened_ports=tuple(OpenedPortView(range=p["range"], endpoints=p.get("endpoints"))
+                           for p in u.opened_ports),
+        address=address,
+        relations=relation_views(index, u) if index is not None else {},
+        actions=actions,
+        secrets=secrets or SecretsView(),
+        storage=storage or {},
+        resources=resources or {},
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -157,12 +176,12 @@ class ModelSnapshot:
     charms: dict[str, CharmRow]
     machines: dict[str, MachineRow]
     index: RelationIndex
-    tasks: dict[str, list[dict[str, Any]]]
+    tasks: dict[str, tuple[TaskView, ...]]
     """Pending and running tasks by receiver (unit name or machine id)."""
-    secrets: dict[str, dict[str, Any]]
+    secrets: dict[str, SecretsView]
     """Per unit: the secrets it consumes and owns (no contents)."""
-    storage: dict[str, dict[str, Any]]
-    resources: dict[str, dict[str, Any]]
+    storage: dict[str, dict[str, StorageView]]
+    resources: dict[str, dict[str, ResourceView]]
     """Per application: resource name -> revision, sha256, filename."""
 
 
@@ -184,49 +203,51 @@ def model_snapshot(tx: ReadTx, m: ModelRow) -> ModelSnapshot:
         machines={mm.id: mm for mm in tx.machines(m.uuid)},
         index=relation_index(tx, m),
         tasks=_tasks_by_receiver(tx, m),
-        secrets=unit_secret_views(tx, m, [u for us in by_machine.values() for u in us],
-                                  {a.name: a.leader or "" for a in tx.applications(m.uuid)}),
-        storage=storage_views(tx, m),
+        secrets={unit: SecretsView.model_validate(v) for unit, v in unit_secret_views(
+            tx, m, [u for us in by_machine.values() for u in us],
+            {a.name: a.leader or "" for a in tx.applications(m.uuid)}).items()},
+        storage={unit: {sid: StorageView.model_validate(v) for sid, v in per_unit.items()}
+                 for unit, per_unit in storage_views(tx, m).items()},
         resources=_resources(tx, m),
     )
     _snapshots[m.uuid] = (m.revision, snap)
     return snap
 
 
-def _resources(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def _resources(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, ResourceView]]:
+    out: dict[str, dict[str, ResourceView]] = {}
     for r in tx.resources(m.uuid):
-        out.setdefault(r.application, {})[r.name] = {"revision": r.revision, "sha256": r.sha256,
-                                                     "filename": r.filename}
+        out.setdefault(r.application, {})[r.name] = ResourceView(revision=r.revision, sha256=r.sha256,
+                                                                 filename=r.filename)
     return out
 
 
-def _tasks_by_receiver(tx: ReadTx, m: ModelRow) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def _tasks_by_receiver(tx: ReadTx, m: ModelRow) -> dict[str, tuple[TaskView, ...]]:
+    out: dict[str, list[TaskView]] = {}
     for t in tx.tasks(m.uuid, statuses=("pending", "running")):
         out.setdefault(t.receiver, []).append(
-            {"id": str(t.id), "name": t.name, "params": t.params, "status": t.status}
+            TaskView(id=str(t.id), name=t.name, params=t.params, status=t.status)  # type: ignore[arg-type]
         )
-    return out
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def machine_tasks(tx: ReadTx, m: ModelRow, machine_id: str) -> list[dict[str, Any]]:
-    return model_snapshot(tx, m).tasks.get(machine_id, [])
+def machine_view(tx: ReadTx, m: ModelRow, machine: MachineRow) -> MachineView:
+    return MachineView(id=machine.id, life=machine.life,
+                       tasks=model_snapshot(tx, m).tasks.get(machine.id, ()))
 
 
-def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, dict[str, Any]]:
+def machine_unit_views(tx: ReadTx, m: ModelRow, machine_id: str) -> dict[str, UnitView]:
     snap = model_snapshot(tx, m)
     machine = snap.machines.get(machine_id)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, UnitView] = {}
     for u in snap.units_by_machine.get(machine_id, []):
         app = snap.apps.get(u.application)
         charm = snap.charms.get(app.charm_url) if app is not None else None
         if app is None or charm is None:
             continue
-        view = unit_view(u, app, charm, machine, snap.index)
-        view["actions"] = snap.tasks.get(u.name, [])
-        view["secrets"] = snap.secrets.get(u.name, {"consumed": {}, "owned": {}})
-        view["storage"] = snap.storage.get(u.name, {})
-        view["resources"] = snap.resources.get(u.application, {})
-        out[u.name] = view
+        out[u.name] = unit_view(
+            u, app, charm, machine, snap.index, actions=snap.tasks.get(u.name, ()),
+            secrets=snap.secrets.get(u.name), storage=snap.storage.get(u.name),
+            resources=snap.resources.get(u.application),
+        )
     return out

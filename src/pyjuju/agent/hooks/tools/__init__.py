@@ -8,7 +8,7 @@ charmhelpers and bash charms match on them.
 
 Adding a family of tools: write a module with ``Command`` subclasses and a
 ``COMMANDS`` tuple, list it in ``_FAMILIES`` and add the names to
-``pyjuju.agent.hooktools.TOOL_NAMES``.
+``pyjuju.agent.toolclient.TOOL_NAMES``.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from . import (
     unit,
     version,
 )
-from ._base import Command, Invocation, StdinRequired, render_help
-from ._flags import FlagSet, HelpRequested
-from ._format import go_quote
+from .base import Command, Invocation, StdinRequired, render_help
+from .flags import FlagSet, HelpRequested
+from .formats import go_quote
 
 __all__ = ["COMMANDS", "StdinRequired", "ToolResult", "run_tool"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._base import Command, OutputCommand, check_empty, usage_error
-from ._format import go_quote
+from .base import Command, OutputCommand, check_empty, usage_error
+from .formats import go_quote
 
 _KEY_RULE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\Z")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import OutputCommand, check_empty, usage_error
-from ._flags import FlagSet
-from ._format import go_quote
+from .base import OutputCommand, check_empty, usage_error
+from .flags import FlagSet
+from .formats import go_quote
 
 
 class ConfigGet(OutputCommand):

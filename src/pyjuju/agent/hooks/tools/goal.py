@@ -9,8 +9,8 @@ import datetime as _dt
 from typing import Any
 
 from ....core.timefmt import goal_state_since
-from ._base import OutputCommand
-from ._format import Struct
+from .base import OutputCommand
+from .formats import Struct
 
 
 def _since(value: Any) -> str:

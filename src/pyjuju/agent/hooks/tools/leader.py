@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..toolctx import ToolError
-from ._base import Command, OutputCommand, check_empty, parse_key_values, usage_error
-from ._format import go_quote
+from .base import Command, OutputCommand, check_empty, parse_key_values, usage_error
+from .formats import go_quote
 
 
 class IsLeader(OutputCommand):

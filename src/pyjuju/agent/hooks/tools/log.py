@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ._base import Command, usage_error
-from ._flags import FlagSet
-from ._format import go_quote
+from .base import Command, usage_error
+from .flags import FlagSet
+from .formats import go_quote
 
 # loggo.ParseLevel: case-insensitive, WARN is WARNING; UNSPECIFIED is valid but logs as INFO.
 _LEVELS = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ....core.errors import InvalidArgumentError
 from ....core.ports import PortRange
-from ._base import Command, OutputCommand, check_empty, usage_error
-from ._flags import FlagSet
+from .base import Command, OutputCommand, check_empty, usage_error
+from .flags import FlagSet
 
 _PORT_FORMAT = "<port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp"
 

@@ -10,7 +10,7 @@ context's job; these commands parse, pick the bag and format.
 from __future__ import annotations
 
 from ....core.names import application_of, is_valid_application_name, is_valid_unit_name
-from ._base import (
+from .base import (
     Command,
     OutputCommand,
     check_empty,
@@ -19,9 +19,9 @@ from ._base import (
     require_relation,
     usage_error,
 )
-from ._flags import FlagSet
-from ._format import Struct, go_quote
-from ._yaml import read_string_map
+from .flags import FlagSet
+from .formats import Struct, go_quote
+from .goyaml import read_string_map
 
 
 class RelationIds(OutputCommand):

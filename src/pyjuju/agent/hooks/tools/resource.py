@@ -8,7 +8,7 @@ failure as "no such resource".
 from __future__ import annotations
 
 from ..toolctx import ToolError
-from ._base import Command, check_empty, usage_error
+from .base import Command, check_empty, usage_error
 
 _PREFIX = "could not download resource"
 

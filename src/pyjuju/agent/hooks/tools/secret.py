@@ -30,10 +30,10 @@ from typing import Any
 
 from ....core.names import application_of, is_valid_application_name, is_valid_unit_name
 from ..toolctx import ToolError
-from ._base import Command, OutputCommand, _os_reason, check_empty, relation_flag, usage_error
-from ._flags import FlagSet
-from ._format import Struct, format_yaml, go_quote
-from ._yaml import read_string_map
+from .base import Command, OutputCommand, check_empty, os_reason, relation_flag, usage_error
+from .flags import FlagSet
+from .formats import Struct, format_yaml, go_quote
+from .goyaml import read_string_map
 from .secret_args import (
     B64_SUFFIX,
     FILE_SUFFIX,
@@ -70,7 +70,7 @@ class _SecretContentMixin(Command):
         except IsADirectoryError:
             raise usage_error(f"{context}read {full}: is a directory") from None
         except OSError as e:
-            raise usage_error(f"{context}open {full}: {_os_reason(e)}") from None
+            raise usage_error(f"{context}open {full}: {os_reason(e)}") from None
 
     def _content_from_args(self, args: list[str]) -> dict[str, str]:
         data: dict[str, bytes] = {}

@@ -13,8 +13,8 @@ import re
 
 from ....core.duration import parse_duration
 from ....core.errors import PyjujuError
-from ._base import usage_error
-from ._format import go_quote
+from .base import usage_error
+from .formats import go_quote
 
 # -- secret URIs ---------------------------------------------------------------------
 

@@ -7,10 +7,10 @@ YAML map, ``state-get <key>`` where empty stdout means "missing").
 from __future__ import annotations
 
 from ..toolctx import ToolError
-from ._base import Command, OutputCommand, check_empty, parse_key_values
-from ._flags import FlagSet
-from ._format import NIL_MAP, go_quote
-from ._yaml import read_string_map
+from .base import Command, OutputCommand, check_empty, parse_key_values
+from .flags import FlagSet
+from .formats import NIL_MAP, go_quote
+from .goyaml import read_string_map
 
 
 class StateGet(OutputCommand):

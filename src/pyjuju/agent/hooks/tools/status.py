@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..toolctx import StatusInfo
-from ._base import Command, OutputCommand, check_empty, usage_error
-from ._flags import FlagSet
-from ._format import go_quote
+from .base import Command, OutputCommand, check_empty, usage_error
+from .flags import FlagSet
+from .formats import go_quote
 
 # Charms may set only these; the order is the one Juju prints in its error.
 SETTABLE_STATUSES = ("maintenance", "blocked", "waiting", "active")

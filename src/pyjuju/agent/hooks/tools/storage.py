@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from ..toolctx import ToolContext, ToolError
-from ._base import Command, OutputCommand, check_empty, usage_error
-from ._flags import FlagSet
-from ._format import go_quote
+from .base import Command, OutputCommand, check_empty, usage_error
+from .flags import FlagSet
+from .formats import go_quote
 
 _STORAGE_NAME = r"[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*"
 _STORAGE_ID_RE = re.compile(rf"({_STORAGE_NAME})/(?:0|[1-9][0-9]*)\Z")

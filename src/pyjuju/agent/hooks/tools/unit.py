@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..toolctx import NetworkInfo, ToolError
-from ._base import OutputCommand, check_empty, relation_flag, usage_error
-from ._flags import FlagSet
-from ._format import Struct, go_quote
+from .base import OutputCommand, check_empty, relation_flag, usage_error
+from .flags import FlagSet
+from .formats import Struct, go_quote
 
 _UNIT_SETTINGS = ("private-address", "public-address")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._base import Command, check_empty, usage_error
+from .base import Command, check_empty, usage_error
 
 
 class ApplicationVersionSet(Command):

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ._yaml import NIL_MAP, Struct, dump, go_float_json
+from .goyaml import NIL_MAP, Struct, dump, go_float_json
 
 __all__ = [
     "FORMATTERS",

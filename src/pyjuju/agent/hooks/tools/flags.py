@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..toolctx import ToolError
-from ._format import go_quote
+from .formats import go_quote
 
 
 class HelpRequested(Exception):

@@ -14,8 +14,8 @@ import re
 from typing import Any, ClassVar
 
 from ..toolctx import ToolContext, ToolError
-from ._flags import FlagSet
-from ._format import FORMATTERS, go_quote, go_quote_list
+from .flags import FlagSet
+from .formats import FORMATTERS, go_quote, go_quote_list
 
 
 class StdinRequired(Exception):
@@ -46,7 +46,7 @@ def parse_key_values(args: list[str]) -> dict[str, str]:
     return result
 
 
-def _os_reason(e: OSError) -> str:
+def os_reason(e: OSError) -> str:
     """Go spells errno texts in lower case (``no such file or directory``)."""
     text = e.strerror or str(e)
     return text[:1].lower() + text[1:]
@@ -108,7 +108,7 @@ class Command:
         except IsADirectoryError:
             raise ToolError(f"read {full}: is a directory") from None
         except OSError as e:
-            raise ToolError(f"open {full}: {_os_reason(e)}") from None
+            raise ToolError(f"open {full}: {os_reason(e)}") from None
 
     def deprecated_format_flag(self, f: FlagSet) -> None:
         """``--format`` on tools that print nothing: accepted, ignored, warned about in ``run``."""
@@ -159,7 +159,7 @@ class OutputCommand(Command):
             with open(path, "wb") as f:
                 f.write(data)
         except OSError as e:
-            raise ToolError(f"open {path}: {_os_reason(e)}") from None
+            raise ToolError(f"open {path}: {os_reason(e)}") from None
 
 
 # -- relation ids ---------------------------------------------------------------------
