@@ -32,10 +32,21 @@ from ...wire import (
     UnexposeParams,
     UserSecretParams,
 )
+from ..services import (
+    appconfig,
+    charms,
+    constraints,
+    lookup,
+    models,
+    operations,
+    relations,
+    units,
+    usersecrets,
+)
 from ..services import applications as apps
-from ..services import charms, models, operations, relations, usersecrets
 from ..services import expose as expose_svc
 from ..services import machines as machines_svc
+from ..services import refresh as refresh_svc
 from ..services import resources as resources_svc
 from ..services import storage as storage_svc
 from ..services.base import Services
@@ -72,13 +83,13 @@ async def add_model(p: AddModelParams, svc: Services = Depends(services)) -> dic
 @router.get("/models/{model}")
 async def show_model(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        return models.show_model(svc, tx, models.resolve_model(tx, model))
+        return models.show_model(svc, tx, lookup.resolve_model(tx, model))
 
 
 @router.post("/models/{model}/destroy")
 async def destroy_model(model: str, p: DestroyModelParams, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.write() as tx:
-        m = models.resolve_model(tx, model)
+        m = lookup.resolve_model(tx, model)
         tx.update_model(
             m.uuid,
             life="dying",
@@ -94,7 +105,7 @@ async def destroy_model(model: str, p: DestroyModelParams, svc: Services = Depen
 @router.get("/models/{model}/config")
 async def get_model_config(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        return models.model_config(tx, models.resolve_model(tx, model))
+        return models.model_config(tx, lookup.resolve_model(tx, model))
 
 
 @router.patch("/models/{model}/config")
@@ -106,14 +117,14 @@ async def set_model_config(model: str, p: ModelConfigParams, svc: Services = Dep
 @router.get("/models/{model}/status")
 async def status(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        return build_status(svc, tx, models.resolve_model(tx, model))
+        return build_status(svc, tx, lookup.resolve_model(tx, model))
 
 
 @router.get("/models/{model}/changes")
 async def changes(model: str, since: int = 0, wait: float = 0, svc: Services = Depends(services)) -> dict[str, Any]:
     """The change stream: ``(revision, kind, key)`` after ``since``; ``wait`` long-polls."""
     with svc.store.read() as tx:
-        m = models.resolve_model(tx, model)
+        m = lookup.resolve_model(tx, model)
         rows = tx.changes_since(m.uuid, since)
         rev = m.revision
     if not rows and wait > 0:
@@ -124,7 +135,7 @@ async def changes(model: str, since: int = 0, wait: float = 0, svc: Services = D
                 pass
         with svc.store.read() as tx:
             rows = tx.changes_since(m.uuid, since)
-            rev = models.resolve_model(tx, model).revision
+            rev = lookup.resolve_model(tx, model).revision
     return {"revision": rev, "changes": [{"revision": r, "kind": k, "key": key} for r, k, key in rows]}
 
 
@@ -159,7 +170,7 @@ async def deploy(model: str, p: DeployParams, svc: Services = Depends(services))
 @router.get("/models/{model}/applications/{application}")
 async def show_application(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        return apps.show_application(tx, models.resolve_model(tx, model), application)
+        return apps.show_application(tx, lookup.resolve_model(tx, model), application)
 
 
 @router.post("/models/{model}/applications/{application}/refresh")
@@ -168,7 +179,7 @@ async def refresh(model: str, application: str, p: RefreshParams, svc: Services 
         from ...core.errors import InvalidArgumentError
 
         raise InvalidArgumentError("give exactly one of charm_url and revision")
-    return apps.refresh(svc, model, application, charm_url=p.charm_url, revision=p.revision)
+    return refresh_svc.refresh(svc, model, application, charm_url=p.charm_url, revision=p.revision)
 
 
 @router.delete("/models/{model}/applications/{application}")
@@ -181,19 +192,19 @@ async def remove_application(model: str, application: str, force: bool = False,
 async def add_units(
     model: str, application: str, p: AddUnitsParams, svc: Services = Depends(services)
 ) -> dict[str, Any]:
-    return {"units": apps.add_units(svc, model, application, p.num_units, p.placement)}
+    return {"units": units.add_units(svc, model, application, p.num_units, p.placement)}
 
 
 @router.get("/models/{model}/applications/{application}/config")
 async def get_config(model: str, application: str, svc: Services = Depends(services)) -> dict[str, Any]:
-    return apps.get_config(svc, model, application)
+    return appconfig.get_config(svc, model, application)
 
 
 @router.patch("/models/{model}/applications/{application}/config")
 async def set_config(
     model: str, application: str, p: ConfigParams, svc: Services = Depends(services)
 ) -> dict[str, Any]:
-    changed = apps.set_config(svc, model, application, strings=p.strings, values=p.values, reset=p.reset)
+    changed = appconfig.set_config(svc, model, application, strings=p.strings, values=p.values, reset=p.reset)
     return {"changed": changed}
 
 
@@ -212,14 +223,14 @@ async def remove_relation(model: str, p: RemoveRelationParams, svc: Services = D
 @router.delete("/models/{model}/units/{application}/{number}")
 async def remove_unit(model: str, application: str, number: int, force: bool = False,
                       svc: Services = Depends(services)) -> dict[str, Any]:
-    return {"notes": apps.remove_units(svc, model, [f"{application}/{number}"], force=force)}
+    return {"notes": units.remove_units(svc, model, [f"{application}/{number}"], force=force)}
 
 
 @router.get("/models/{model}/units/{application}/{number}")
 async def get_unit(model: str, application: str, number: int, svc: Services = Depends(services)) -> dict[str, Any]:
     name = str(UnitName(application, number))
     with svc.store.read() as tx:
-        m = models.resolve_model(tx, model)
+        m = lookup.resolve_model(tx, model)
         u = tx.unit(m.uuid, name)
         if u is None:
             raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
@@ -230,14 +241,14 @@ async def get_unit(model: str, application: str, number: int, svc: Services = De
 async def resolved(
     model: str, application: str, number: int, p: ResolvedParams, svc: Services = Depends(services)
 ) -> dict[str, Any]:
-    apps.resolved(svc, model, [f"{application}/{number}"], p.retry)
+    units.resolved(svc, model, [f"{application}/{number}"], p.retry)
     return {}
 
 
 @router.get("/models/{model}/machines")
 async def machines(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        m = models.resolve_model(tx, model)
+        m = lookup.resolve_model(tx, model)
         return {"model": m.name, "machines": {mm.id: machine_doc(mm) for mm in tx.machines(m.uuid)}}
 
 
@@ -262,20 +273,20 @@ async def unexpose(model: str, application: str, p: UnexposeParams,
 @router.get("/models/{model}/applications/{application}/constraints")
 async def get_application_constraints(model: str, application: str,
                                       svc: Services = Depends(services)) -> dict[str, Any]:
-    return machines_svc.application_constraints(svc, model, application)
+    return constraints.application_constraints(svc, model, application)
 
 
 @router.put("/models/{model}/applications/{application}/constraints")
 async def put_application_constraints(model: str, application: str, p: ConstraintsParams,
                                       svc: Services = Depends(services)) -> dict[str, Any]:
-    machines_svc.set_application_constraints(svc, model, application, p.constraints)
+    constraints.set_application_constraints(svc, model, application, p.constraints)
     return {}
 
 
 @router.post("/models/{model}/constraints/check")
 async def check_constraints(model: str, p: ConstraintsParams, svc: Services = Depends(services)) -> dict[str, Any]:
     """Read-only: would a new machine with these constraints (over the model's) be possible?"""
-    return {"constraints": machines_svc.check_constraints(svc, model, p.constraints)}
+    return {"constraints": constraints.check_constraints(svc, model, p.constraints)}
 
 
 
@@ -355,7 +366,7 @@ async def remove_secret(model: str, ref: str, revision: int | None = None,
 @router.post("/models/{model}/resources/blobs")
 async def upload_resource_blob(model: str, request: Request, svc: Services = Depends(services)) -> dict[str, Any]:
     with svc.store.read() as tx:
-        models.resolve_model(tx, model)
+        lookup.resolve_model(tx, model)
     return {"sha256": resources_svc.store_blob(svc, await request.body())}
 
 
@@ -375,7 +386,7 @@ async def add_storage(model: str, application: str, number: int, p: AddStoragePa
                       svc: Services = Depends(services)) -> dict[str, Any]:
     name = str(UnitName(application, number))
     with svc.store.write() as tx:
-        m = models.resolve_model(tx, model)
+        m = lookup.resolve_model(tx, model)
         u = tx.unit(m.uuid, name)
         if u is None:
             raise UnitNotFoundError(f'unit "{name}" not found', unit=name)
@@ -393,21 +404,21 @@ async def add_machines(model: str, body: dict[str, Any], svc: Services = Depends
 
 @router.get("/models/{model}/constraints")
 async def get_model_constraints(model: str, svc: Services = Depends(services)) -> dict[str, Any]:
-    return machines_svc.model_constraints(svc, model)
+    return constraints.model_constraints(svc, model)
 
 
 @router.put("/models/{model}/constraints")
 async def put_model_constraints(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
-    machines_svc.set_model_constraints(svc, model, str(body.get("constraints", "")))
+    constraints.set_model_constraints(svc, model, str(body.get("constraints", "")))
     return {}
 
 
 @router.post("/models/{model}/applications/{application}/trust")
 async def trust(model: str, application: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
-    machines_svc.set_trust(svc, model, application, bool(body.get("trust", True)))
+    appconfig.set_trust(svc, model, application, bool(body.get("trust", True)))
     return {}
 
 
 @router.post("/models/{model}/ssh-keys")
 async def ssh_keys(model: str, body: dict[str, Any], svc: Services = Depends(services)) -> dict[str, Any]:
-    return {"keys": machines_svc.ssh_keys(svc, model, list(body.get("add", [])), list(body.get("remove", [])))}
+    return {"keys": models.ssh_keys(svc, model, list(body.get("add", [])), list(body.get("remove", [])))}

@@ -20,8 +20,8 @@ from ...core.ports import PortRange
 from ...store import ModelRow, UnitRow, WriteTx
 from ...wire import AgentStatusParams, HookCommitParams
 from . import relations, secrets, storage
-from .applications import finish_unit_removal
 from .base import Services
+from .units import finish_unit_removal
 
 
 def _own_unit(tx: Any, m: ModelRow, machine_id: str, unit: str) -> UnitRow:

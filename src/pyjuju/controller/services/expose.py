@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from ...core.errors import ApplicationNotFoundError, InvalidArgumentError, NotFoundError
+from ...core.errors import InvalidArgumentError, NotFoundError
 from ...store import ApplicationRow, ModelRow, WriteTx
 from .base import Services
 from .charms import endpoint_names, get_charm
-from .models import resolve_model
+from .lookup import find_alive_application, resolve_model
 
 ALL_ENDPOINTS = ""
 EVERYWHERE = ("0.0.0.0/0", "::/0")
@@ -46,7 +46,7 @@ def expose(svc: Services, model_ref: str, application: str, *, endpoints: list[s
         cidrs = list(EVERYWHERE)
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = _alive_app(tx, m, application)
+        app = find_alive_application(tx, m, application)
         names = list(dict.fromkeys(endpoints or [ALL_ENDPOINTS]))
         if endpoints:
             _check_endpoints(tx, m, app, names)
@@ -61,7 +61,7 @@ def unexpose(svc: Services, model_ref: str, application: str, *, endpoints: list
     """Take away exposure: of every endpoint, or of those named (which must be exposed)."""
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = _alive_app(tx, m, application)
+        app = find_alive_application(tx, m, application)
         new = {ep: dict(v) for ep, v in app.exposed_endpoints.items()}
         if not endpoints:
             new = {}
@@ -75,13 +75,6 @@ def unexpose(svc: Services, model_ref: str, application: str, *, endpoints: list
             del new[ep]
         _store(tx, m, app, new)
         return new
-
-
-def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:
-    app = tx.application(m.uuid, name)
-    if app is None or app.life != "alive":
-        raise ApplicationNotFoundError(f'application "{name}" not found', application=name)
-    return app
 
 
 def _check_endpoints(tx: WriteTx, m: ModelRow, app: ApplicationRow, names: list[str]) -> None:
