@@ -183,7 +183,7 @@ class Client:
         return str(self._call("POST", f"/api/models/{self._m(model)}/resources/blobs", content=data)["sha256"])
 
     def attach_resource(self, model: str, application: str, name: str, sha256: str, filename: str) -> dict[str, Any]:
-        body = {"name": name, "sha256": sha256, "filename": filename}
+        body = _wire().AttachResourceParams(name=name, sha256=sha256, filename=filename).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/resources", body=body)
 
     def resources(self, model: str, application: str) -> list[dict[str, Any]]:
@@ -191,13 +191,13 @@ class Client:
 
     def add_storage(self, model: str, unit: str, counts: dict[str, int]) -> list[str]:
         return self._call("POST", f"/api/models/{self._m(model)}/units/{self._u(unit)}/storage",
-                          body={"counts": counts})["storage"]
+                          body=_wire().AddStorageParams(counts=counts).model_dump())["storage"]
 
     # -- machines and model settings ------------------------------------------
     def add_machines(self, model: str, count: int, constraints: str, target: str | None,
                      base: str = "", annotations: dict[str, str] | None = None) -> list[str]:
-        body = {"count": count, "constraints": constraints, "target": target, "base": base,
-                "annotations": annotations or {}}
+        body = _wire().AddMachinesParams(count=count, constraints=constraints, target=target, base=base,
+                                         annotations=annotations or {}).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
 
     def remove_machines(self, model: str, machines: list[str], *, force: bool = False,
@@ -236,13 +236,15 @@ class Client:
         return self._call("GET", f"/api/models/{self._m(model)}/constraints")
 
     def set_model_constraints(self, model: str, constraints: str) -> None:
-        self._call("PUT", f"/api/models/{self._m(model)}/constraints", body={"constraints": constraints})
+        self._call("PUT", f"/api/models/{self._m(model)}/constraints",
+                   body=_wire().ConstraintsParams(constraints=constraints).model_dump())
 
     def trust(self, model: str, application: str, trust: bool) -> None:
-        self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust", body={"trust": trust})
+        self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust",
+                   body=_wire().TrustParams(trust=trust).model_dump())
 
     def ssh_keys(self, model: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:  # type: ignore[assignment]
-        body = {"add": list(add), "remove": list(remove)}
+        body = _wire().SshKeysParams(add=list(add), remove=list(remove)).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/ssh-keys", body=body)["keys"]
 
     # -- user secrets ---------------------------------------------------------
