@@ -9,10 +9,12 @@ units opened, into each machine's ingress rules.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 
 from ...core.errors import InvalidArgumentError, NotFoundError
 from ...store import ApplicationRow, ModelRow, WriteTx
+from ..firewall import UnitPorts
 from .base import Services
 from .charms import endpoint_names, get_charm
 from .lookup import find_alive_application, resolve_model
@@ -98,4 +100,41 @@ def exposed_endpoints_doc(exposed: Exposure) -> Exposure:
     for ep in sorted(exposed):
         entry = {k: list(exposed[ep].get(k) or []) for k in ("expose-to-spaces", "expose-to-cidrs")}
         out[ep] = {k: v for k, v in entry.items() if v}
+    return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ModelIngress:
+    """What a model's ingress rules are computed from (by the firewaller, with
+    :func:`~pyjuju.controller.firewall.machine_ingress`)."""
+
+    instances: dict[str, str]
+    """machine id → instance id, for the alive machines that have an instance."""
+    exposure: dict[str, Exposure]
+    """application → its exposed endpoints, for exposed applications."""
+    units: list[UnitPorts]
+    """Opened ports of the units on those machines (none when nothing is exposed)."""
+
+
+def ingress_facts(svc: Services, models: set[str] | None = None) -> dict[str, ModelIngress]:
+    """Per live model (all of them, or only those in ``models``), from one read transaction."""
+    out: dict[str, ModelIngress] = {}
+    with svc.store.read() as tx:
+        for m in tx.models():
+            if m.life == "dead" or (models is not None and m.uuid not in models):
+                continue
+            instances = {mm.id: mm.instance_id for mm in tx.machines(m.uuid)
+                         if mm.instance_id and mm.life == "alive"}
+            exposure = {a.name: a.exposed_endpoints for a in tx.applications(m.uuid) if a.exposed_endpoints}
+            units = [
+                UnitPorts(
+                    machine_id=u.machine_id,
+                    application=u.application,
+                    opened=tuple((p["range"], None if p.get("endpoints") is None else tuple(p["endpoints"]))
+                                 for p in u.opened_ports),
+                )
+                for u in tx.units(m.uuid)
+                if u.machine_id in instances and u.opened_ports
+            ] if instances and exposure else []
+            out[m.uuid] = ModelIngress(instances=instances, exposure=exposure, units=units)
     return out
