@@ -201,8 +201,8 @@ class Client:
     # -- machines and model settings ------------------------------------------
     def add_machines(self, model: str, count: int, constraints: str, target: str | None,
                      base: str = "", annotations: dict[str, str] | None = None) -> list[str]:
-        body = {"count": count, "constraints": constraints, "target": target, "base": base,
-                "annotations": annotations or {}}
+        body = _wire().AddMachinesParams(count=count, constraints=constraints, target=target, base=base,
+                                         annotations=annotations or {}).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/machines", body=body)["machines"]
 
     def remove_machines(self, model: str, machines: list[str], *, force: bool = False,
@@ -241,13 +241,15 @@ class Client:
         return self._call("GET", f"/api/models/{self._m(model)}/constraints")
 
     def set_model_constraints(self, model: str, constraints: str) -> None:
-        self._call("PUT", f"/api/models/{self._m(model)}/constraints", body={"constraints": constraints})
+        self._call("PUT", f"/api/models/{self._m(model)}/constraints",
+                   body=_wire().ConstraintsParams(constraints=constraints).model_dump())
 
     def trust(self, model: str, application: str, trust: bool) -> None:
-        self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust", body={"trust": trust})
+        self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust",
+                   body=_wire().TrustParams(trust=trust).model_dump())
 
     def ssh_keys(self, model: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:  # type: ignore[assignment]
-        body = {"add": list(add), "remove": list(remove)}
+        body = _wire().SshKeysParams(add=list(add), remove=list(remove)).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/ssh-keys", body=body)["keys"]
 
     # -- user secrets ---------------------------------------------------------

@@ -217,6 +217,7 @@ class ConstraintsNotMetError(ProviderError):
     provisioning error; ``details["constraints"]`` lists the keys that failed."""
 
     code = "constraints-not-met"
+    http_status = 400
 
 
 @register

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "AddMachinesParams",
     "AddStorageParams",
+    "AnnotationsParams",
     "AttachResourceParams",
     "API_VERSION",
     "AddModelParams",
@@ -29,8 +31,10 @@ __all__ = [
     "RemoveRelationParams",
     "ResolvedParams",
     "SecretGrantParams",
+    "SshKeysParams",
     "UserSecretParams",
     "RunActionParams",
+    "TrustParams",
     "UnexposeParams",
 ]
 
@@ -182,3 +186,41 @@ class AddStorageParams(_Body):
 
 class ResolvedParams(_Body):
     retry: bool = True
+
+
+class AddMachinesParams(_Body):
+    """``add-machine [-n N] [--constraints ...] [--base ...] [TARGET]``."""
+
+    count: int = Field(default=1, description="How many machines (at least 1).")
+    constraints: str = ""
+    target: str | None = Field(default=None, description="A placement target; none is supported locally.")
+    base: str = Field(default="", description="NAME@CHANNEL the machines must run (empty: any).")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="Stored with each machine (bundles mark the machines they make)."
+    )
+
+
+class TrustParams(_Body):
+    """``trust APP`` (``--remove``: ``trust: false``)."""
+
+    trust: bool = True
+
+
+class SshKeysParams(_Body):
+    """``add-ssh-key`` / ``remove-ssh-key``: a removal names a key, its comment or a part of it."""
+
+    add: list[str] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+
+
+class AnnotationsParams(_Body):
+    """``set-annotations``: merged into the application's; an empty value (or null) removes a key."""
+
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("annotations", mode="before")
+    @classmethod
+    def _null_removes(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: "" if v is None else v for k, v in value.items()}
+        return value

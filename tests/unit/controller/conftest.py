@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -15,8 +17,9 @@ from fakehost import FakeHost
 from pyjuju.charm import build_archive
 from pyjuju.controller.hub import ChangeHub
 from pyjuju.controller.services import models
-from pyjuju.controller.services.base import Services
-from pyjuju.store import ModelRow, open_store, schema
+from pyjuju.controller.services.base import Services, hash_token
+from pyjuju.core import timefmt
+from pyjuju.store import CredentialRow, ModelRow, open_store, schema
 
 DEFAULT_CONFIG = {
     "options": {
@@ -101,3 +104,100 @@ def snapshot(svc: Services) -> Callable[[], dict[str, list[tuple[Any, ...]]]]:
         return out
 
     return take
+
+
+# -- the user API in-process ------------------------------------------------------------
+ADMIN_TOKEN = "admin-token-for-route-tests"
+MACHINE_TOKEN = "machine-token-for-route-tests"
+
+
+class ASGIOnThisThread(httpx.BaseTransport):
+    """Runs each request through the ASGI app on the calling thread.
+
+    The store's SQLite connection may only be used from the thread that opened it,
+    so the app cannot run in a portal thread as fastapi's TestClient would run it."""
+
+    def __init__(self, app: Any) -> None:
+        self._asgi = httpx.ASGITransport(app=app)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def go() -> httpx.Response:
+            resp = await self._asgi.handle_async_request(request)
+            body = await resp.aread()
+            return httpx.Response(resp.status_code, headers=resp.headers, content=body, request=request)
+
+        return asyncio.run(go())
+
+
+@pytest.fixture
+def api_app(svc: Services) -> Any:
+    """The controller's FastAPI app over ``svc``, with an admin and a machine credential."""
+    from pyjuju.controller.apiserver import create_app
+
+    with svc.store.write() as tx:
+        for token, kind, entity in ((ADMIN_TOKEN, "user", "admin"), (MACHINE_TOKEN, "machine", "0")):
+            tx.add_credential(CredentialRow(token_hash=hash_token(token), kind=kind, entity=entity,
+                                            model_uuid=None, created=timefmt.now_iso()))
+
+    async def destroy() -> None:
+        raise AssertionError("the route tests never destroy the controller")
+
+    return create_app(svc, destroy=destroy)
+
+
+@pytest.fixture
+def api(api_app: Any) -> Iterator[httpx.Client]:
+    """An HTTP client of the app, authenticated as the admin user."""
+    with httpx.Client(transport=ASGIOnThisThread(api_app), base_url="http://controller",
+                      headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as client:
+        yield client
+
+
+@pytest.fixture
+def api_as(api_app: Any) -> Iterator[Callable[[str | None], httpx.Client]]:
+    """HTTP clients of the app sending this ``Authorization`` header (None: none at all);
+    ``"admin"`` and ``"machine"`` stand for the bearer tokens of those credentials."""
+    made: list[httpx.Client] = []
+    tokens = {"admin": f"Bearer {ADMIN_TOKEN}", "machine": f"Bearer {MACHINE_TOKEN}"}
+
+    def make(authorization: str | None) -> httpx.Client:
+        headers = {} if authorization is None else {"Authorization": tokens.get(authorization, authorization)}
+        client = httpx.Client(transport=ASGIOnThisThread(api_app), base_url="http://controller", headers=headers)
+        made.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in made:
+            client.close()
+
+
+@pytest.fixture
+def user_client(api_app: Any) -> Iterator[Any]:
+    """The CLI's :class:`pyjuju.client.user.Client`, talking to the app in-process."""
+    from pyjuju.client.user import Client
+
+    client = Client("http://controller", ADMIN_TOKEN)
+    client.close()
+    client._http = httpx.Client(transport=ASGIOnThisThread(api_app), base_url="http://controller",
+                                headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def api_error() -> Callable[[httpx.Response, int, str], dict[str, Any]]:
+    """Check that a response is an error body ``{"error": {code, message, details}}`` with
+    this HTTP status and code; returns the error."""
+
+    def check(resp: httpx.Response, status: int, code: str) -> dict[str, Any]:
+        assert resp.status_code == status, resp.text
+        body = resp.json()
+        assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "details"}, body
+        assert body["error"]["code"] == code, body
+        return dict(body["error"])
+
+    return check

@@ -20,8 +20,8 @@ import uvicorn
 
 from pyjuju.client import AgentClient
 from pyjuju.controller.apiserver import create_app
+from pyjuju.controller.services import appconfig, charms
 from pyjuju.controller.services import applications as apps
-from pyjuju.controller.services import charms
 from pyjuju.controller.services.base import hash_token
 from pyjuju.core import timefmt
 from pyjuju.core.errors import (
@@ -184,7 +184,7 @@ def test_watch_sends_a_snapshot_then_only_what_changed_and_carries_calls(svc, de
             with pytest.raises(RelationNotFoundError):  # the error class survives the trip
                 await c.call(ops.RELATION_SETTINGS, RelationSettingsQuery(relation_id=99, owner="x/0"), "app/0")
             assert set((await c.call(ops.GOAL_STATE, Empty(), "app/0")).units) == {"app/0", "app/1"}
-            apps.set_config(svc, "default", "app", strings={"greeting": "hi"}, values={}, reset=[])
+            appconfig.set_config(svc, "default", "app", strings={"greeting": "hi"}, values={}, reset=[])
             seen.append(await queue.get())
             follower.cancel()
             await asyncio.gather(follower, return_exceptions=True)

@@ -9,6 +9,7 @@ import pytest
 
 from pyjuju.controller.services import applications as apps
 from pyjuju.controller.services import charms, models
+from pyjuju.controller.services import units as units_svc
 from pyjuju.controller.services.base import hash_token
 from pyjuju.controller.workers.cleanup import Cleanup
 from pyjuju.controller.workers.provisioner import Provisioner
@@ -95,7 +96,7 @@ def test_provisioner_stops_and_removes_dying_machines(svc, deployed) -> None:
     asyncio.run(prov.reconcile())
     token = next(s for s in p.started if s.machine_id == "1").agent_config["token"]
     with svc.store.write() as tx:
-        apps.finish_unit_removal(tx, deployed.uuid, "app/1")  # machine 1 becomes dying
+        units_svc.finish_unit_removal(tx, deployed.uuid, "app/1")  # machine 1 becomes dying
     assert machines(svc, deployed)["1"].life == "dying"
     asyncio.run(prov.reconcile())
     assert p.stopped == ["inst-1"]
@@ -105,7 +106,7 @@ def test_provisioner_stops_and_removes_dying_machines(svc, deployed) -> None:
 
 
 def test_provisioner_dying_machine_without_instance_is_just_removed(svc, deployed) -> None:
-    apps.remove_units(svc, "default", ["app/0"])  # allocating, never provisioned
+    units_svc.remove_units(svc, "default", ["app/0"])  # allocating, never provisioned
     p = FakeProvider()
     asyncio.run(Provisioner(svc, p, api_port=1).reconcile())  # type: ignore[arg-type]
     assert p.stopped == []
@@ -131,7 +132,7 @@ def test_cleanup_waits_for_units_then_machines(svc, deployed) -> None:
     assert all(m.life == "alive" for m in machines(svc, deployed).values())  # units remain
     with svc.store.write() as tx:
         for u in ("app/0", "app/1"):
-            apps.finish_unit_removal(tx, deployed.uuid, u)
+            units_svc.finish_unit_removal(tx, deployed.uuid, u)
     with svc.store.write() as tx:
         tx.update_machine(deployed.uuid, "1", life="alive")
     Cleanup(svc).once()

@@ -8,6 +8,7 @@ import pytest
 
 from pyjuju.controller.services import agents, charms
 from pyjuju.controller.services import applications as apps
+from pyjuju.controller.services import units as units_svc
 from pyjuju.core.errors import ForbiddenError, NotLeaderError, UnitNotFoundError
 from pyjuju.wire import (
     AgentLogRecord,
@@ -184,7 +185,7 @@ def test_set_unit_status_clearing_resolved_is_a_unit_change(svc, deployed) -> No
     m = deployed
     agents.set_unit_status(svc, m, "0", "app/0",
                            AgentStatusParams(agent=StatusValue(status="error", message="hook failed")))
-    apps.resolved(svc, "default", ["app/0"], retry=True)
+    units_svc.resolved(svc, "default", ["app/0"], retry=True)
     rev = revision(svc, m)
     agents.set_unit_status(svc, m, "0", "app/0",
                            AgentStatusParams(agent=StatusValue(status="executing")))
@@ -196,7 +197,7 @@ def test_set_unit_status_clearing_resolved_is_a_unit_change(svc, deployed) -> No
 def test_set_unit_status_in_error_keeps_resolved(svc, deployed) -> None:
     m = deployed
     agents.set_unit_status(svc, m, "0", "app/0", AgentStatusParams(agent=StatusValue(status="error")))
-    apps.resolved(svc, "default", ["app/0"], retry=False)
+    units_svc.resolved(svc, "default", ["app/0"], retry=False)
     rev = revision(svc, m)
     agents.set_unit_status(svc, m, "0", "app/0", AgentStatusParams(agent=StatusValue(status="error")))
     assert unit(svc, m, "app/0").resolved == "no-retry"
@@ -249,7 +250,7 @@ def test_unit_dead_finishes_removal(svc, deployed) -> None:
     m = deployed
     with svc.store.write() as tx:
         tx.update_machine(m.uuid, "0", instance_id="i-0")
-    apps.remove_units(svc, "default", ["app/0"])
+    units_svc.remove_units(svc, "default", ["app/0"])
     with pytest.raises(ForbiddenError):
         agents.unit_dead(svc, m, "1", "app/0", Empty())
     agents.unit_dead(svc, m, "0", "app/0", Empty())

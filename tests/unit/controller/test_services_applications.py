@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from pyjuju.controller.services import appconfig, charms
 from pyjuju.controller.services import applications as apps
-from pyjuju.controller.services import charms
+from pyjuju.controller.services import units as units_svc
 from pyjuju.core.errors import (
     AlreadyExistsError,
     ApplicationNotFoundError,
@@ -165,7 +166,7 @@ def test_deploy_subordinate_creates_no_units(svc, model, charm_bytes) -> None:
     assert row.subordinate is True
     assert units(svc, model) == {} and machines(svc, model) == {}
     with pytest.raises(InvalidArgumentError):
-        apps.add_units(svc, "default", "sub", 1, [])
+        units_svc.add_units(svc, "default", "sub", 1, [])
 
 
 def test_deploy_with_placement_on_existing_machine(svc, model, charm_url) -> None:
@@ -182,7 +183,7 @@ def test_deploy_with_placement_on_existing_machine(svc, model, charm_url) -> Non
 
 def test_add_units_to_existing_machine(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
-    names = apps.add_units(svc, "default", "app", 1, ["0"])
+    names = units_svc.add_units(svc, "default", "app", 1, ["0"])
     assert names == ["app/1"]
     assert units(svc, model)["app/1"].machine_id == "0"
     assert list(machines(svc, model)) == ["0"]
@@ -192,15 +193,15 @@ def test_add_units_to_existing_machine(svc, model, charm_url) -> None:
 
 def test_add_units_new_machines_and_numbering(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
-    assert apps.add_units(svc, "default", "app", 2, []) == ["app/1", "app/2"]
+    assert units_svc.add_units(svc, "default", "app", 2, []) == ["app/1", "app/2"]
     assert [u.machine_id for u in units(svc, model).values()] == ["0", "1", "2"]
 
 
 def test_unit_numbers_are_never_reused(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=2)
-    apps.remove_units(svc, "default", ["app/1"])  # allocating: gone at once
+    units_svc.remove_units(svc, "default", ["app/1"])  # allocating: gone at once
     assert "app/1" not in units(svc, model)
-    assert apps.add_units(svc, "default", "app", 1, []) == ["app/2"]
+    assert units_svc.add_units(svc, "default", "app", 1, []) == ["app/2"]
     # the machine made for app/1 is dying; the new unit gets a fresh machine
     assert units(svc, model)["app/2"].machine_id == "2"
 
@@ -223,7 +224,7 @@ def test_add_units_placement_errors_change_nothing(svc, model, charm_url, snapsh
     deploy(svc, charm_url, n=1)
     before = snapshot()
     with pytest.raises(error):
-        apps.add_units(svc, "default", "app", 1, directives)
+        units_svc.add_units(svc, "default", "app", 1, directives)
     assert snapshot() == before
 
 
@@ -232,17 +233,17 @@ def test_add_units_to_dying_machine_refused(svc, model, charm_url) -> None:
     with svc.store.write() as tx:
         tx.update_machine(model.uuid, "0", life="dying")
     with pytest.raises(InvalidArgumentError):
-        apps.add_units(svc, "default", "app", 1, ["0"])
+        units_svc.add_units(svc, "default", "app", 1, ["0"])
 
 
 def test_add_units_unknown_or_dying_application(svc, model, charm_url) -> None:
     with pytest.raises(ApplicationNotFoundError):
-        apps.add_units(svc, "default", "nope", 1, [])
+        units_svc.add_units(svc, "default", "nope", 1, [])
     deploy(svc, charm_url, n=1)
     give_instance(svc, model, "0")
     apps.remove_application(svc, "default", "app")
     with pytest.raises(ApplicationNotFoundError):
-        apps.add_units(svc, "default", "app", 1, [])
+        units_svc.add_units(svc, "default", "app", 1, [])
 
 
 # -- remove_units / leadership ---------------------------------------------------
@@ -250,7 +251,7 @@ def test_add_units_unknown_or_dying_application(svc, model, charm_url) -> None:
 
 def test_remove_allocating_unit_removed_at_once_and_machine_dying(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=2)
-    notes = apps.remove_units(svc, "default", ["app/0"])
+    notes = units_svc.remove_units(svc, "default", ["app/0"])
     assert notes == ["will remove unit app/0", "- will remove machine 0"]
     assert list(units(svc, model)) == ["app/1"]
     ms = machines(svc, model)
@@ -263,7 +264,7 @@ def test_remove_unit_with_provisioned_machine_goes_dying(svc, model, charm_url) 
     deploy(svc, charm_url, n=2)
     give_instance(svc, model, "0")
     set_agent(svc, model, "app/0", "idle")
-    notes = apps.remove_units(svc, "default", ["app/0"])
+    notes = units_svc.remove_units(svc, "default", ["app/0"])
     assert notes == ["will remove unit app/0", "- will remove machine 0"]
     u = units(svc, model)["app/0"]
     assert u.life == "dying"
@@ -271,9 +272,9 @@ def test_remove_unit_with_provisioned_machine_goes_dying(svc, model, charm_url) 
     # a dying leader keeps leadership until it is gone
     assert app_row(svc, model).leader == "app/0"
     # removing again is harmless
-    assert apps.remove_units(svc, "default", ["app/0"]) == ["will remove unit app/0"]
+    assert units_svc.remove_units(svc, "default", ["app/0"]) == ["will remove unit app/0"]
     with svc.store.write() as tx:
-        apps.finish_unit_removal(tx, model.uuid, "app/0")
+        units_svc.finish_unit_removal(tx, model.uuid, "app/0")
     assert list(units(svc, model)) == ["app/1"]
     assert machines(svc, model)["0"].life == "dying"
     assert app_row(svc, model).leader == "app/1"
@@ -282,17 +283,17 @@ def test_remove_unit_with_provisioned_machine_goes_dying(svc, model, charm_url) 
 def test_allocating_unit_on_provisioned_machine_goes_dying(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
     give_instance(svc, model, "0")
-    apps.remove_units(svc, "default", ["app/0"])
+    units_svc.remove_units(svc, "default", ["app/0"])
     assert units(svc, model)["app/0"].life == "dying"
 
 
 def test_removing_unit_on_shared_machine_keeps_machine(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
-    apps.add_units(svc, "default", "app", 1, ["0"])
-    notes = apps.remove_units(svc, "default", ["app/1"])
+    units_svc.add_units(svc, "default", "app", 1, ["0"])
+    notes = units_svc.remove_units(svc, "default", ["app/1"])
     assert notes == ["will remove unit app/1"]
     assert machines(svc, model)["0"].life == "alive"
-    notes = apps.remove_units(svc, "default", ["app/0"])
+    notes = units_svc.remove_units(svc, "default", ["app/0"])
     # machine 0 was made for app/0 and is now empty
     assert notes == ["will remove unit app/0", "- will remove machine 0"]
     assert machines(svc, model)["0"].life == "dying"
@@ -301,7 +302,7 @@ def test_removing_unit_on_shared_machine_keeps_machine(svc, model, charm_url) ->
 def test_machine_not_released_while_another_unit_uses_it(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
     deploy(svc, charm_url, name="other", n=1, directives=["0"])
-    notes = apps.remove_units(svc, "default", ["app/0"])
+    notes = units_svc.remove_units(svc, "default", ["app/0"])
     assert notes == ["will remove unit app/0"]
     assert machines(svc, model)["0"].life == "alive"
 
@@ -310,9 +311,9 @@ def test_remove_units_errors_change_nothing(svc, model, charm_url, snapshot) -> 
     deploy(svc, charm_url, n=2)
     before = snapshot()
     with pytest.raises(UnitNotFoundError):
-        apps.remove_units(svc, "default", ["app/0", "app/9"])
+        units_svc.remove_units(svc, "default", ["app/0", "app/9"])
     with pytest.raises(InvalidArgumentError):
-        apps.remove_units(svc, "default", ["app"])
+        units_svc.remove_units(svc, "default", ["app"])
     assert snapshot() == before
 
 
@@ -321,7 +322,7 @@ def test_ensure_leader_after_leader_removed(svc, model, charm_url) -> None:
     give_instance(svc, model, "1")
     with svc.store.write() as tx:
         tx.update_unit(model.uuid, "app/1", life="dying")
-    apps.remove_units(svc, "default", ["app/0"])
+    units_svc.remove_units(svc, "default", ["app/0"])
     # the lowest *alive* unit wins over a lower dying one
     assert app_row(svc, model).leader == "app/2"
 
@@ -330,11 +331,11 @@ def test_ensure_leader_falls_back_to_dying_unit(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=2)
     give_instance(svc, model, "1")
     set_agent(svc, model, "app/1", "idle")
-    apps.remove_units(svc, "default", ["app/1"])  # dying
-    apps.remove_units(svc, "default", ["app/0"])  # allocating: gone
+    units_svc.remove_units(svc, "default", ["app/1"])  # dying
+    units_svc.remove_units(svc, "default", ["app/0"])  # allocating: gone
     assert app_row(svc, model).leader == "app/1"
     with svc.store.write() as tx:
-        apps.finish_unit_removal(tx, model.uuid, "app/1")
+        units_svc.finish_unit_removal(tx, model.uuid, "app/1")
     assert app_row(svc, model).leader is None
 
 
@@ -342,7 +343,7 @@ def test_ensure_leader_keeps_existing_leader(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=2)
     with svc.store.write() as tx:
         tx.update_application(model.uuid, "app", leader="app/1")
-        apps.ensure_leader(tx, model.uuid, "app")
+        units_svc.ensure_leader(tx, model.uuid, "app")
     assert app_row(svc, model).leader == "app/1"
 
 
@@ -363,7 +364,7 @@ def test_remove_application_waits_for_units(svc, model, charm_url) -> None:
     assert app_row(svc, model).life == "dying"
     assert units(svc, model)["app/0"].life == "dying"
     with svc.store.write() as tx:
-        apps.finish_unit_removal(tx, model.uuid, "app/0")
+        units_svc.finish_unit_removal(tx, model.uuid, "app/0")
     assert app_row(svc, model) is None
     with pytest.raises(ApplicationNotFoundError):
         apps.remove_application(svc, "default", "app")
@@ -374,7 +375,7 @@ def test_remove_application_waits_for_units(svc, model, charm_url) -> None:
 
 def test_set_config_strings_parsed_by_type_and_version_bumped(svc, model, charm_url) -> None:
     deploy(svc, charm_url)
-    changed = apps.set_config(svc, "default", "app", strings={"port": "8080", "debug": "True",
+    changed = appconfig.set_config(svc, "default", "app", strings={"port": "8080", "debug": "True",
                                                               "ratio": "1e3"}, values={}, reset=[])
     assert changed is True
     a = app_row(svc, model)
@@ -386,26 +387,26 @@ def test_set_config_same_effective_config_no_bump(svc, model, charm_url) -> None
     deploy(svc, charm_url)
     rev = model_row(svc, model).revision
     # explicitly setting the default value: stored, but the effective config is unchanged
-    assert apps.set_config(svc, "default", "app", strings={"port": "80"}, values={}, reset=[]) is False
+    assert appconfig.set_config(svc, "default", "app", strings={"port": "80"}, values={}, reset=[]) is False
     a = app_row(svc, model)
     assert a.config == {"port": 80} and a.config_version == 1
     assert model_row(svc, model).revision == rev + 1
     # exactly the same again: no write at all
-    assert apps.set_config(svc, "default", "app", strings={"port": "80"}, values={}, reset=[]) is False
+    assert appconfig.set_config(svc, "default", "app", strings={"port": "80"}, values={}, reset=[]) is False
     assert model_row(svc, model).revision == rev + 1
     # resetting to the default it already has: still no bump
-    assert apps.set_config(svc, "default", "app", strings={}, values={}, reset=["port"]) is False
+    assert appconfig.set_config(svc, "default", "app", strings={}, values={}, reset=["port"]) is False
     assert app_row(svc, model).config == {} and app_row(svc, model).config_version == 1
 
 
 def test_set_config_reset_bumps_when_effective_changes(svc, model, charm_url) -> None:
     deploy(svc, charm_url, config_strings={"port": "81", "name": "x"})
-    assert apps.set_config(svc, "default", "app", strings={}, values={}, reset=["port", "name"])
+    assert appconfig.set_config(svc, "default", "app", strings={}, values={}, reset=["port", "name"])
     a = app_row(svc, model)
     assert a.config == {} and a.config_version == 2
     # typed values; None resets
-    assert apps.set_config(svc, "default", "app", strings={}, values={"ratio": 3}, reset=[])
-    assert apps.set_config(svc, "default", "app", strings={}, values={"ratio": None}, reset=[])
+    assert appconfig.set_config(svc, "default", "app", strings={}, values={"ratio": 3}, reset=[])
+    assert appconfig.set_config(svc, "default", "app", strings={}, values={"ratio": None}, reset=[])
     a = app_row(svc, model)
     assert a.config == {} and a.config_version == 4
 
@@ -423,13 +424,13 @@ def test_set_config_errors_change_nothing(svc, model, charm_url, snapshot, kw) -
     deploy(svc, charm_url)
     before = snapshot()
     with pytest.raises(ConfigError):
-        apps.set_config(svc, "default", "app", **kw)
+        appconfig.set_config(svc, "default", "app", **kw)
     assert snapshot() == before
 
 
 def test_get_config_sources(svc, model, charm_url) -> None:
     deploy(svc, charm_url, config_strings={"port": "80", "ratio": "0.75"})
-    doc = apps.get_config(svc, "default", "app")
+    doc = appconfig.get_config(svc, "default", "app")
     s = doc["settings"]
     assert doc["application"] == "app" and doc["charm"] == "mini"
     assert s["port"] == {"description": "listen port", "type": "int", "default": 80,
@@ -446,21 +447,21 @@ def test_resolved_only_for_units_in_error(svc, model, charm_url, snapshot) -> No
     deploy(svc, charm_url, n=2)
     before = snapshot()
     with pytest.raises(InvalidArgumentError):
-        apps.resolved(svc, "default", ["app/0"], retry=True)
+        units_svc.resolved(svc, "default", ["app/0"], retry=True)
     with pytest.raises(UnitNotFoundError):
-        apps.resolved(svc, "default", ["app/7"], retry=True)
+        units_svc.resolved(svc, "default", ["app/7"], retry=True)
     assert snapshot() == before
     set_agent(svc, model, "app/1", "error")
-    assert apps.units_in_error(svc, "default") == ["app/1"]
-    apps.resolved(svc, "default", ["app/1"], retry=True)
+    assert units_svc.units_in_error(svc, "default") == ["app/1"]
+    units_svc.resolved(svc, "default", ["app/1"], retry=True)
     u = units(svc, model)["app/1"]
     assert (u.resolved, u.resolved_seq) == ("retry", 1)
-    apps.resolved(svc, "default", ["app/1"], retry=False)
+    units_svc.resolved(svc, "default", ["app/1"], retry=False)
     u = units(svc, model)["app/1"]
     assert (u.resolved, u.resolved_seq) == ("no-retry", 2)
     # one unit not in error makes the whole call fail, nothing applied
     with pytest.raises(InvalidArgumentError):
-        apps.resolved(svc, "default", ["app/1", "app/0"], retry=True)
+        units_svc.resolved(svc, "default", ["app/1", "app/0"], retry=True)
     assert units(svc, model)["app/1"].resolved_seq == 2
 
 
@@ -481,7 +482,7 @@ def test_get_config_empty_string_default_reports_value(svc, model, charm_bytes) 
                        "flag": {"type": "boolean", "default": True}}}
     url = charms.add_charm(svc, "default", charm_bytes(name="cfg", config=cfg)).url
     deploy(svc, url, name="cfg", n=0, config_strings={"flag": "false"})
-    s = apps.get_config(svc, "default", "cfg")["settings"]
+    s = appconfig.get_config(svc, "default", "cfg")["settings"]
     assert s["testoption"] == {"description": "", "type": "string", "default": "",
                                "value": "", "source": "default"}
     assert s["flag"]["value"] is False and s["flag"]["source"] == "user"
@@ -496,7 +497,7 @@ def test_force_removes_units_stuck_in_error_at_once(svc, model, charm_url) -> No
         give_instance(svc, model, mid)
     set_agent(svc, model, "app/0", "error")
     set_agent(svc, model, "app/1", "idle")
-    apps.remove_units(svc, "default", ["app/0", "app/1"], force=True)
+    units_svc.remove_units(svc, "default", ["app/0", "app/1"], force=True)
     left = units(svc, model)
     assert "app/0" not in left  # could not run its hooks: gone
     assert left["app/1"].life == "dying"  # healthy: leaves through stop and remove
@@ -506,7 +507,7 @@ def test_without_force_a_unit_in_error_waits(svc, model, charm_url) -> None:
     deploy(svc, charm_url, n=1)
     give_instance(svc, model, "0")
     set_agent(svc, model, "app/0", "error")
-    apps.remove_units(svc, "default", ["app/0"])
+    units_svc.remove_units(svc, "default", ["app/0"])
     assert units(svc, model)["app/0"].life == "dying"
 
 
@@ -521,7 +522,7 @@ def test_force_remove_application_with_unit_in_error(svc, model, charm_url) -> N
 def test_deploy_with_trust(svc, model, charm_url) -> None:
     deploy(svc, charm_url, trust=True)
     assert app_row(svc, model).trust is True
-    assert apps.get_config(svc, "default", "app")["application-config"]["trust"]["value"] is True
+    assert appconfig.get_config(svc, "default", "app")["application-config"]["trust"]["value"] is True
 
 
 def test_deploy_base_must_be_the_hosts_unless_forced(svc, model, charm_url, snapshot) -> None:

@@ -10,8 +10,10 @@ import pytest
 
 from pyjuju.controller.services import applications as apps
 from pyjuju.controller.services import charms
+from pyjuju.controller.services import constraints as cons_svc
 from pyjuju.controller.services import expose as expose_svc
 from pyjuju.controller.services import machines as msvc
+from pyjuju.controller.services import units as units_svc
 from pyjuju.controller.services.status import build_status
 from pyjuju.core.errors import (
     ApplicationNotFoundError,
@@ -57,7 +59,7 @@ def status(svc, model) -> dict[str, Any]:
 
 
 def test_add_machines_with_constraints_over_the_models(svc, model) -> None:
-    msvc.set_model_constraints(svc, "default", "mem=1G arch=amd64")
+    cons_svc.set_model_constraints(svc, "default", "mem=1G arch=amd64")
     assert msvc.add_machines(svc, "default", 2, "cores=2", None) == ["0", "1"]
     ms = machines(svc, model)
     assert ms["0"].constraints == "mem=1G arch=amd64 cores=2" and ms["1"].created_for == ""
@@ -78,7 +80,7 @@ def test_unmeetable_constraints_change_nothing(svc, model, url, snapshot) -> Non
 
 
 def test_model_constraints_apply_to_machines_made_for_units(svc, model, url) -> None:
-    msvc.set_model_constraints(svc, "default", "cores=4")
+    cons_svc.set_model_constraints(svc, "default", "cores=4")
     with pytest.raises(ConstraintsNotMetError, match='"cores=4"'):
         deploy(svc, url)
     deploy(svc, url, constraints="cores=1 mem=512M")  # the application's override the model's
@@ -90,34 +92,34 @@ def test_existing_machines_are_not_checked(svc, model, url) -> None:
     deploy(svc, url, constraints="cores=64", directives=["0"])  # as Juju: --to takes the machine as it is
     assert units(svc, model)["web/0"].machine_id == "0"
     with pytest.raises(ConstraintsNotMetError):
-        apps.add_units(svc, "default", "web", 1, [])
+        units_svc.add_units(svc, "default", "web", 1, [])
 
 
 def test_application_constraints_replace_and_reset(svc, model, url) -> None:
     deploy(svc, url, n=0, constraints="mem=1G")
-    assert msvc.application_constraints(svc, "default", "web") == {"mem": 1024}
-    msvc.set_application_constraints(svc, "default", "web", "cores=2 arch=amd64")
-    assert msvc.application_constraints(svc, "default", "web") == {"cores": 2, "arch": "amd64"}
-    msvc.set_application_constraints(svc, "default", "web", "cores= arch=amd64")
-    assert msvc.application_constraints(svc, "default", "web") == {"arch": "amd64"}
-    apps.add_units(svc, "default", "web", 1, [])
+    assert cons_svc.application_constraints(svc, "default", "web") == {"mem": 1024}
+    cons_svc.set_application_constraints(svc, "default", "web", "cores=2 arch=amd64")
+    assert cons_svc.application_constraints(svc, "default", "web") == {"cores": 2, "arch": "amd64"}
+    cons_svc.set_application_constraints(svc, "default", "web", "cores= arch=amd64")
+    assert cons_svc.application_constraints(svc, "default", "web") == {"arch": "amd64"}
+    units_svc.add_units(svc, "default", "web", 1, [])
     assert machines(svc, model)["0"].constraints == "arch=amd64"
     with svc.store.read() as tx:
         assert apps.show_application(tx, model, "web")["constraints"] == {"arch": "amd64"}
-    msvc.set_application_constraints(svc, "default", "web", "")
-    assert msvc.application_constraints(svc, "default", "web") == {}
+    cons_svc.set_application_constraints(svc, "default", "web", "")
+    assert cons_svc.application_constraints(svc, "default", "web") == {}
     with pytest.raises(ApplicationNotFoundError):
-        msvc.set_application_constraints(svc, "default", "nope", "cores=1")
+        cons_svc.set_application_constraints(svc, "default", "nope", "cores=1")
     with pytest.raises(InvalidArgumentError, match="unknown constraint"):
-        msvc.set_application_constraints(svc, "default", "web", "bogus=1")
+        cons_svc.set_application_constraints(svc, "default", "web", "bogus=1")
 
 
 def test_check_constraints_is_read_only(svc, model, snapshot) -> None:
-    msvc.set_model_constraints(svc, "default", "mem=1G")
+    cons_svc.set_model_constraints(svc, "default", "mem=1G")
     before = snapshot()
-    assert msvc.check_constraints(svc, "default", "cores=2") == {"mem": 1024, "cores": 2}
+    assert cons_svc.check_constraints(svc, "default", "cores=2") == {"mem": 1024, "cores": 2}
     with pytest.raises(ConstraintsNotMetError) as ei:
-        msvc.check_constraints(svc, "default", "cores=3 arch=arm64")
+        cons_svc.check_constraints(svc, "default", "cores=3 arch=arm64")
     assert ei.value.details["constraints"] == ["cores", "arch"]
     assert snapshot() == before
 
@@ -133,10 +135,10 @@ def test_placement_by_machine_new_list_and_colocation(svc, model, url, charm_byt
     deploy(svc, db, "db", n=2, directives=["web/2", "0"])
     us = units(svc, model)
     assert us["db/0"].machine_id == "3" and us["db/1"].machine_id == "0"
-    assert apps.add_units(svc, "default", "db", 1, ["web/0"]) == ["db/2"]
+    assert units_svc.add_units(svc, "default", "db", 1, ["web/0"]) == ["db/2"]
     assert units(svc, model)["db/2"].machine_id == "1"
     with pytest.raises(InvalidArgumentError, match="only possible in a bundle"):
-        apps.add_units(svc, "default", "db", 1, ["web"])
+        units_svc.add_units(svc, "default", "db", 1, ["web"])
 
 
 # -- remove-machine ----------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyjuju.controller.services import models
+from pyjuju.controller.services import lookup, models
 from pyjuju.core.errors import (
     AlreadyExistsError,
     ConfigError,
@@ -60,13 +60,13 @@ def test_add_model_bad_config_writes_nothing(svc, snapshot) -> None:
 @pytest.mark.parametrize("ref", ["default", "admin/default", "admin:default"])
 def test_resolve_model_by_name_forms(svc, model, ref) -> None:
     with svc.store.read() as tx:
-        assert models.resolve_model(tx, ref).uuid == model.uuid
+        assert lookup.resolve_model(tx, ref).uuid == model.uuid
 
 
 def test_resolve_model_by_uuid(svc, model) -> None:
     models.add_model(svc, "other")
     with svc.store.read() as tx:
-        assert models.resolve_model(tx, model.uuid).name == "default"
+        assert lookup.resolve_model(tx, model.uuid).name == "default"
 
 
 @pytest.mark.parametrize("ref", ["nope", "bob/default", "bob:default", "admin/nope",
@@ -74,7 +74,7 @@ def test_resolve_model_by_uuid(svc, model) -> None:
 def test_resolve_model_unknown(svc, model, ref) -> None:
     with svc.store.read() as tx:
         with pytest.raises(ModelNotFoundError):
-            models.resolve_model(tx, ref)
+            lookup.resolve_model(tx, ref)
 
 
 def test_resolve_model_hides_dead_models(svc, model) -> None:
@@ -82,16 +82,16 @@ def test_resolve_model_hides_dead_models(svc, model) -> None:
         tx.update_model(model.uuid, life="dead")
     with svc.store.read() as tx:
         with pytest.raises(ModelNotFoundError):
-            models.resolve_model(tx, "default")
+            lookup.resolve_model(tx, "default")
         with pytest.raises(ModelNotFoundError):
-            models.resolve_model(tx, model.uuid)
+            lookup.resolve_model(tx, model.uuid)
 
 
 def test_dying_model_still_resolves(svc, model) -> None:
     with svc.store.write() as tx:
         models.mark_model_dying(tx, model)
     with svc.store.read() as tx:
-        m = models.resolve_model(tx, "default")
+        m = lookup.resolve_model(tx, "default")
     assert m.life == "dying" and m.status["current"] == "destroying"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from pyjuju.controller.services import agents, charms, relations, status
 from pyjuju.controller.services import applications as apps
+from pyjuju.controller.services import units as units_svc
 from pyjuju.core import timefmt
 from pyjuju.core.errors import (
     AlreadyExistsError,
@@ -303,9 +304,9 @@ def test_subordinate_cannot_be_added_or_removed_as_a_unit(svc, model, subord) ->
     rel = integrate(svc, "nrpe", "wp")
     enter(svc, model, "wp/0", rel.id)
     with pytest.raises(InvalidArgumentError, match="subordinate"):
-        apps.add_units(svc, "default", "nrpe", 1, [])
+        units_svc.add_units(svc, "default", "nrpe", 1, [])
     with pytest.raises(InvalidArgumentError, match="remove the relation instead"):
-        apps.remove_units(svc, "default", ["nrpe/0"])
+        units_svc.remove_units(svc, "default", ["nrpe/0"])
 
 
 def test_kill_relation_nobody_in_scope_removes_at_once(svc, model, wp_db) -> None:
@@ -490,7 +491,7 @@ def test_removing_a_principal_unit_kills_its_subordinates(svc, model, subord) ->
     enter(svc, model, "wp/0", rel.id)
     enter(svc, model, "wp/1", rel.id)
     activate(svc, model, "wp/0", "wp/1", "nrpe/0", "nrpe/1")
-    apps.remove_units(svc, "default", ["wp/0"])
+    units_svc.remove_units(svc, "default", ["wp/0"])
     assert unit(svc, model, "wp/0").life == "dying"
     assert unit(svc, model, "nrpe/0").life == "dying"
     assert unit(svc, model, "nrpe/1").life == "alive"
@@ -510,7 +511,7 @@ def test_unit_dead_refused_while_subordinates_exist(svc, model, subord) -> None:
     enter(svc, model, "wp/0", rel.id)
     enter(svc, model, "nrpe/0", rel.id)
     activate(svc, model, "wp/0", "nrpe/0")
-    apps.remove_units(svc, "default", ["wp/0"])
+    units_svc.remove_units(svc, "default", ["wp/0"])
     m0 = machine_of(svc, model, "wp/0")
     with pytest.raises(ConflictError, match="nrpe/0"):
         agents.unit_dead(svc, model, m0, "wp/0", Empty())
@@ -528,7 +529,7 @@ def test_finish_unit_removal_leaves_scopes(svc, model, wp_db) -> None:
     rel = integrate(svc, "wp", "mysql")
     enter(svc, model, "wp/1", rel.id)
     activate(svc, model, "wp/1")
-    apps.remove_units(svc, "default", ["wp/1"])
+    units_svc.remove_units(svc, "default", ["wp/1"])
     agents.unit_dead(svc, model, machine_of(svc, model, "wp/1"), "wp/1", Empty())
     with svc.store.read() as tx:
         assert tx.scopes(model.uuid, rel.id) == []

@@ -34,7 +34,7 @@ EXPECTED: dict[type[PyjujuError], tuple[str, int, int]] = {
     errors.ConflictError: ("conflict", 1, 409),
     errors.NotSupportedError: ("not-supported", 1, 501),
     errors.ProviderError: ("provider-error", 1, 500),
-    errors.ConstraintsNotMetError: ("constraints-not-met", 1, 500),
+    errors.ConstraintsNotMetError: ("constraints-not-met", 1, 400),
     errors.StoreError: ("store-error", 1, 500),
     errors.ConnectionFailedError: ("connection-failed", 1, 500),
     BundleError: ("bundle-invalid", 1, 400),

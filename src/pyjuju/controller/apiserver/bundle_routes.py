@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 
+from ...wire import AnnotationsParams
 from ..services import snapshot
 from ..services.base import Services
 from .deps import services, user
@@ -20,10 +21,9 @@ async def model_snapshot(model: str, svc: Services = Depends(services)) -> dict[
 
 
 @router.post("/models/{model}/applications/{application}/annotations")
-async def set_annotations(model: str, application: str, body: dict[str, Any],
+async def set_annotations(model: str, application: str, p: AnnotationsParams,
                           svc: Services = Depends(services)) -> dict[str, Any]:
-    values = {str(k): "" if v is None else str(v) for k, v in (body.get("annotations") or {}).items()}
-    return {"annotations": snapshot.set_annotations(svc, model, application, values)}
+    return {"annotations": snapshot.set_annotations(svc, model, application, p.annotations)}
 
 
 @router.get("/models/{model}/charm-archive")

@@ -20,7 +20,7 @@ from ...core.errors import (
     UnitNotFoundError,
 )
 from ...core.ports import PortRange
-from ...store import ModelRow, UnitRow, WriteTx
+from ...store import ModelRow, UnitRow
 from ...wire import (
     AgentStatusParams,
     CommitReply,
@@ -50,8 +50,10 @@ from ...wire import (
     UnitStatusReply,
 )
 from . import operations, relations, secrets, storage
-from .applications import finish_unit_removal
 from .base import Services
+from .resources import blob_path
+from .status import derived_app_status, unit_display_status
+from .units import finish_unit_removal
 
 
 def _own_unit(tx: Any, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
@@ -210,8 +212,6 @@ def status_for_tools(
     svc: Services, m: ModelRow, machine_id: str, unit: str, q: UnitStatusQuery
 ) -> UnitStatusReply:
     """What ``status-get`` needs: the unit's status, or the app's plus its units'."""
-    from .status import derived_app_status, unit_display_status
-
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
         if not q.application:
@@ -300,11 +300,6 @@ def add_logs(svc: Services, m: ModelRow, machine_id: str, unit: str, batch: LogB
     return Empty()
 
 
-def remove_dead_machine(tx: WriteTx, model_uuid: str, machine_id: str) -> None:
-    tx.remove_machine(model_uuid, machine_id)
-    tx.remove_credentials("machine", machine_id, model_uuid)
-
-
 def secret_get(svc: Services, m: ModelRow, machine_id: str, unit: str, p: SecretGetParams) -> SecretValue:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
@@ -354,8 +349,6 @@ def task_finish(svc: Services, m: ModelRow, machine_id: str, unit: str, p: TaskF
 
 def resource_blob(svc: Services, m: ModelRow, machine_id: str, application: str, name: str) -> Any:
     """The file of an application's resource, for a machine that runs one of its units."""
-    from .resources import blob_path
-
     with svc.store.read() as tx:
         if not any(u.machine_id == machine_id for u in tx.units(m.uuid, application=application)):
             raise ForbiddenError(f"machine {machine_id} runs no unit of {application}")

@@ -18,7 +18,7 @@ from ...core import timefmt
 from ...core.errors import CharmNotFoundError
 from ...store import CharmRow, ReadTx
 from .base import Services
-from .models import resolve_model
+from .lookup import resolve_model
 
 
 def add_charm(svc: Services, model_ref: str, data: bytes) -> CharmRow:

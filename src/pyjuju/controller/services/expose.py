@@ -9,13 +9,15 @@ units opened, into each machine's ingress rules.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 
-from ...core.errors import ApplicationNotFoundError, InvalidArgumentError, NotFoundError
+from ...core.errors import InvalidArgumentError, NotFoundError
 from ...store import ApplicationRow, ModelRow, WriteTx
+from ..firewall import UnitPorts
 from .base import Services
 from .charms import endpoint_names, get_charm
-from .models import resolve_model
+from .lookup import find_alive_application, resolve_model
 
 ALL_ENDPOINTS = ""
 EVERYWHERE = ("0.0.0.0/0", "::/0")
@@ -46,7 +48,7 @@ def expose(svc: Services, model_ref: str, application: str, *, endpoints: list[s
         cidrs = list(EVERYWHERE)
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = _alive_app(tx, m, application)
+        app = find_alive_application(tx, m, application)
         names = list(dict.fromkeys(endpoints or [ALL_ENDPOINTS]))
         if endpoints:
             _check_endpoints(tx, m, app, names)
@@ -61,7 +63,7 @@ def unexpose(svc: Services, model_ref: str, application: str, *, endpoints: list
     """Take away exposure: of every endpoint, or of those named (which must be exposed)."""
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = _alive_app(tx, m, application)
+        app = find_alive_application(tx, m, application)
         new = {ep: dict(v) for ep, v in app.exposed_endpoints.items()}
         if not endpoints:
             new = {}
@@ -75,13 +77,6 @@ def unexpose(svc: Services, model_ref: str, application: str, *, endpoints: list
             del new[ep]
         _store(tx, m, app, new)
         return new
-
-
-def _alive_app(tx: WriteTx, m: ModelRow, name: str) -> ApplicationRow:
-    app = tx.application(m.uuid, name)
-    if app is None or app.life != "alive":
-        raise ApplicationNotFoundError(f'application "{name}" not found', application=name)
-    return app
 
 
 def _check_endpoints(tx: WriteTx, m: ModelRow, app: ApplicationRow, names: list[str]) -> None:
@@ -105,4 +100,41 @@ def exposed_endpoints_doc(exposed: Exposure) -> Exposure:
     for ep in sorted(exposed):
         entry = {k: list(exposed[ep].get(k) or []) for k in ("expose-to-spaces", "expose-to-cidrs")}
         out[ep] = {k: v for k, v in entry.items() if v}
+    return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ModelIngress:
+    """What a model's ingress rules are computed from (by the firewaller, with
+    :func:`~pyjuju.controller.firewall.machine_ingress`)."""
+
+    instances: dict[str, str]
+    """machine id → instance id, for the alive machines that have an instance."""
+    exposure: dict[str, Exposure]
+    """application → its exposed endpoints, for exposed applications."""
+    units: list[UnitPorts]
+    """Opened ports of the units on those machines (none when nothing is exposed)."""
+
+
+def ingress_facts(svc: Services, models: set[str] | None = None) -> dict[str, ModelIngress]:
+    """Per live model (all of them, or only those in ``models``), from one read transaction."""
+    out: dict[str, ModelIngress] = {}
+    with svc.store.read() as tx:
+        for m in tx.models():
+            if m.life == "dead" or (models is not None and m.uuid not in models):
+                continue
+            instances = {mm.id: mm.instance_id for mm in tx.machines(m.uuid)
+                         if mm.instance_id and mm.life == "alive"}
+            exposure = {a.name: a.exposed_endpoints for a in tx.applications(m.uuid) if a.exposed_endpoints}
+            units = [
+                UnitPorts(
+                    machine_id=u.machine_id,
+                    application=u.application,
+                    opened=tuple((p["range"], None if p.get("endpoints") is None else tuple(p["endpoints"]))
+                                 for p in u.opened_ports),
+                )
+                for u in tx.units(m.uuid)
+                if u.machine_id in instances and u.opened_ports
+            ] if instances and exposure else []
+            out[m.uuid] = ModelIngress(instances=instances, exposure=exposure, units=units)
     return out

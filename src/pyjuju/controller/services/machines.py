@@ -1,13 +1,17 @@
-"""Machines and model-level settings the ``juju`` client expects: add-machine,
-remove-machine, model and application constraints, trust, SSH keys."""
+"""Machines: add-machine and remove-machine for users, and what the provisioner records.
+
+The provisioner is the only writer of a machine's instance (its id, host name
+and addresses) and of its agent's credential; it does so through the
+functions at the end of this module.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from ...core import timefmt
 from ...core.constraints import Constraints
 from ...core.errors import (
-    ApplicationNotFoundError,
     ConflictError,
     InvalidArgumentError,
     MachineNotFoundError,
@@ -15,11 +19,11 @@ from ...core.errors import (
 )
 from ...core.names import is_valid_machine_id, natural_key
 from ...core.placement import parse_directive
-from ...store import MachineRow, UnitRow
-from .applications import finish_unit_removal
-from .base import Services, check_base
+from ...store import CredentialRow, MachineRow, ModelRow, UnitRow
+from .base import Services, check_base, hash_token, new_token
 from .hosts import check_new_machine, effective_constraints, new_machine
-from .models import resolve_model
+from .lookup import resolve_model
+from .units import finish_unit_removal
 
 
 def add_machines(svc: Services, model_ref: str, count: int, constraints: str, target: str | None, *,
@@ -96,76 +100,47 @@ def remove_machines(svc: Services, model_ref: str, ids: list[str], *, force: boo
         return notes
 
 
-def model_constraints(svc: Services, model_ref: str) -> dict[str, Any]:
+# -- the provisioner's writes ---------------------------------------------------------
+def provisioning_work(svc: Services) -> list[tuple[ModelRow, list[MachineRow]]]:
+    """Every model with its machines, read at once, for one provisioner pass."""
     with svc.store.read() as tx:
-        m = resolve_model(tx, model_ref)
-    return Constraints.parse(m.constraints).as_dict()
+        return [(m, tx.machines(m.uuid)) for m in tx.models()]
 
 
-def set_model_constraints(svc: Services, model_ref: str, text: str) -> None:
-    """Replace the model's constraints (``key=`` leaves a key unset), as Juju does."""
-    cons = str(Constraints.parse(text))
+def issue_agent_token(svc: Services, model_uuid: str, machine_id: str) -> str:
+    """A new credential for the machine's agent (replacing any it had); returns the token.
+
+    Only its hash is stored: the token itself goes into the agent's configuration."""
+    token = new_token()
     with svc.store.write() as tx:
-        m = resolve_model(tx, model_ref)
-        tx.update_model(m.uuid, constraints=cons)
+        tx.remove_credentials("machine", machine_id, model_uuid)
+        tx.add_credential(CredentialRow(token_hash=hash_token(token), kind="machine", entity=machine_id,
+                                        model_uuid=model_uuid, created=timefmt.now_iso()))
+    return token
 
 
-def application_constraints(svc: Services, model_ref: str, application: str) -> dict[str, Any]:
-    """``constraints APP``: the application's own constraints (not merged with the model's)."""
-    with svc.store.read() as tx:
-        m = resolve_model(tx, model_ref)
-        app = tx.application(m.uuid, application)
-        if app is None:
-            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
-    return Constraints.parse(app.constraints).as_dict()
-
-
-def set_application_constraints(svc: Services, model_ref: str, application: str, text: str) -> None:
-    """Replace an application's constraints, as Juju's ``set-constraints`` does.
-
-    They apply to machines made for its units from now on; existing machines keep
-    what they were made with (Juju does the same)."""
-    cons = str(Constraints.parse(text))
+def record_provisioning_error(svc: Services, model_uuid: str, machine_id: str, message: str) -> None:
+    """The provider could not start the machine's instance; status shows why."""
     with svc.store.write() as tx:
-        m = resolve_model(tx, model_ref)
-        app = tx.application(m.uuid, application)
-        if app is None or app.life != "alive":
-            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
-        if app.constraints != cons:
-            tx.update_application(m.uuid, application, constraints=cons)
+        tx.update_machine(model_uuid, machine_id, machine_status={
+            "current": "provisioning error", "message": message, "since": timefmt.now_iso()})
 
 
-def check_constraints(svc: Services, model_ref: str, text: str) -> dict[str, Any]:
-    """Would a new machine with these constraints (over the model's) be possible? Changes nothing.
-
-    Returns the effective constraints; raises ``ConstraintsNotMetError`` otherwise."""
-    own = Constraints.parse(text)
-    with svc.store.read() as tx:
-        m = resolve_model(tx, model_ref)
-    cons = effective_constraints(m, str(own))
-    check_new_machine(svc, cons)
-    return cons.as_dict()
-
-
-def set_trust(svc: Services, model_ref: str, application: str, trust: bool) -> None:
+def record_instance(svc: Services, model_uuid: str, machine_id: str, *, instance_id: str, hostname: str,
+                    addresses: Sequence[str]) -> None:
+    """The machine's instance is running (unless the machine was removed meanwhile)."""
     with svc.store.write() as tx:
-        m = resolve_model(tx, model_ref)
-        app = tx.application(m.uuid, application)
-        if app is None:
-            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
-        if app.trust != trust:
-            tx.update_application(m.uuid, application, trust=trust, config_version=app.config_version + 1)
+        if tx.machine(model_uuid, machine_id) is None:
+            return
+        tx.update_machine(model_uuid, machine_id, instance_id=instance_id, hostname=hostname,
+                          addresses=list(addresses),
+                          machine_status={"current": "running", "message": "Running",
+                                          "since": timefmt.now_iso()})
 
 
-def ssh_keys(svc: Services, model_ref: str, add: list[str], remove: list[str]) -> list[str]:
+def remove_stopped_machine(svc: Services, model_uuid: str, machine_id: str) -> None:
+    """The instance of a dying machine is stopped: forget the machine and its agent's credential."""
     with svc.store.write() as tx:
-        m = resolve_model(tx, model_ref)
-        keys = list(m.ssh_keys or [])
-        for k in add:
-            if k not in keys:
-                keys.append(k)
-        for r in remove:
-            keys = [k for k in keys if k != r and r not in k.split()[-1:] and r not in k]
-        if keys != list(m.ssh_keys or []):
-            tx.update_model(m.uuid, kind="model-keys", ssh_keys=keys)
-        return keys
+        if tx.machine(model_uuid, machine_id) is not None:
+            tx.remove_machine(model_uuid, machine_id)
+            tx.remove_credentials("machine", machine_id, model_uuid)

@@ -1,4 +1,10 @@
-"""Models: add, find, list, configure, destroy."""
+"""Models: add, list, show, configure, destroy.
+
+Destroying a model is a process: :func:`destroy_model` marks it dying and
+removes its applications; the cleanup worker calls
+:func:`advance_dying_models` until the units and machines are gone and the
+model can be removed.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,15 @@ from typing import Any
 
 from ...core import timefmt
 from ...core.constraints import Constraints
-from ...core.errors import AlreadyExistsError, ModelNotFoundError
+from ...core.errors import AlreadyExistsError
 from ...core.names import validate_model_name
+from ...core.version import JUJU_VERSION
 from ...store import ModelRow, ReadTx, WriteTx
 from . import modelconfig
+from .applications import kill_application
 from .base import Services
-
-DEFAULT_OWNER = "admin"
+from .lookup import DEFAULT_OWNER, resolve_model
+from .units import finish_unit_removal
 
 
 def add_model(svc: Services, name: str, config: dict[str, Any] | None = None, constraints: str = "") -> ModelRow:
@@ -42,15 +50,22 @@ def add_model(svc: Services, name: str, config: dict[str, Any] | None = None, co
     return row
 
 
-def resolve_model(tx: ReadTx, ref: str) -> ModelRow:
-    """Find a model by uuid, ``name``, ``owner/name`` or ``owner:name``."""
-    row = tx.model(ref)
-    if row is None:
-        owner, _, name = ref.replace(":", "/").rpartition("/")
-        row = tx.model_by_name(owner or DEFAULT_OWNER, name)
-    if row is None or row.life == "dead":
-        raise ModelNotFoundError(f'model "{ref}" not found', model=ref)
-    return row
+def list_models(svc: Services) -> list[dict[str, Any]]:
+    """``models --format json``: every model that is not yet gone."""
+    with svc.store.read() as tx:
+        return [model_summary(svc, tx, m) for m in tx.models() if m.life != "dead"]
+
+
+def get_model(svc: Services, model_ref: str) -> dict[str, Any]:
+    """One model's entry of ``models --format json``."""
+    with svc.store.read() as tx:
+        return model_summary(svc, tx, resolve_model(tx, model_ref))
+
+
+def get_model_details(svc: Services, model_ref: str) -> dict[str, Any]:
+    """``show-model --format json`` for one model."""
+    with svc.store.read() as tx:
+        return show_model(svc, tx, resolve_model(tx, model_ref))
 
 
 def model_summary(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
@@ -74,7 +89,7 @@ def model_summary(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
                    "since": timefmt.friendly_since(m.status.get("since") or m.created)},
         "access": "admin",
         "last-connection": "just now",
-        "agent-version": _juju_version(),
+        "agent-version": JUJU_VERSION,
         "machine-count": len(machines),
         "unit-count": len(units),
     }
@@ -117,6 +132,11 @@ def model_config(tx: ReadTx, m: ModelRow) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
+def get_model_config(svc: Services, model_ref: str) -> dict[str, dict[str, Any]]:
+    with svc.store.read() as tx:
+        return model_config(tx, resolve_model(tx, model_ref))
+
+
 def set_model_config(svc: Services, ref: str, values: dict[str, Any], reset: list[str]) -> None:
     coerced = {k: modelconfig.coerce(k, v) for k, v in values.items()}
     for k in reset:
@@ -131,11 +151,68 @@ def set_model_config(svc: Services, ref: str, values: dict[str, Any], reset: lis
             tx.update_model(m.uuid, config=cfg)
 
 
-def mark_model_dying(tx: WriteTx, m: ModelRow) -> None:
-    tx.update_model(m.uuid, life="dying", status={"current": "destroying", "since": timefmt.now_iso()})
+def mark_model_dying(tx: WriteTx, m: ModelRow, *, force: bool = False) -> None:
+    """``force`` tells cleanup not to wait for the units' hooks (it drops them at once)."""
+    status: dict[str, Any] = {"current": "destroying", "since": timefmt.now_iso()}
+    if force:
+        status["force"] = True
+    tx.update_model(m.uuid, life="dying", status=status)
 
 
-def _juju_version() -> str:
-    from ...core.version import JUJU_VERSION
+def destroy_model(svc: Services, model_ref: str, *, force: bool = False) -> str:
+    """Mark the model dying and start removing every application; returns its uuid."""
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        mark_model_dying(tx, m, force=force)
+        for name in [a.name for a in tx.applications(m.uuid)]:
+            if tx.application(m.uuid, name) is not None:  # not taken along by an earlier one
+                kill_application(tx, m, name, force=force)
+    return m.uuid
 
-    return JUJU_VERSION
+
+def advance_dying_models(svc: Services) -> None:
+    """Cleanup-worker pass over dying models.
+
+    Once a model's units are gone (at once with ``--force``), its machines are
+    marked dying; once the provisioner has removed those, so is the model."""
+    with svc.store.read() as tx:
+        dying = [m for m in tx.models() if m.life == "dying"]
+    for m in dying:
+        with svc.store.write() as tx:
+            units = tx.units(m.uuid)
+            if m.status.get("force"):
+                for u in units:
+                    finish_unit_removal(tx, m.uuid, u.name)
+                units = []
+            if units:
+                continue
+            machines = tx.machines(m.uuid)
+            for mm in machines:
+                if mm.life == "alive":
+                    tx.update_machine(m.uuid, mm.id, life="dying")
+            if not machines:
+                tx.remove_model(m.uuid)
+
+
+def trim_history(svc: Services, *, keep_logs: int, keep_changes: int) -> None:
+    """Keep each model's newest ``keep_logs`` log lines and ``keep_changes`` change rows."""
+    with svc.store.write() as tx:
+        for m in tx.models():
+            tx.trim_logs(m.uuid, keep_logs)
+            tx.trim_changes(m.uuid, m.revision - keep_changes)
+
+
+def ssh_keys(svc: Services, model_ref: str, add: list[str], remove: list[str]) -> list[str]:
+    """Add and remove the model's authorised SSH keys (a removal names a key, its comment or
+    a part of it); returns the keys afterwards."""
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        keys = list(m.ssh_keys or [])
+        for k in add:
+            if k not in keys:
+                keys.append(k)
+        for r in remove:
+            keys = [k for k in keys if k != r and r not in k.split()[-1:] and r not in k]
+        if keys != list(m.ssh_keys or []):
+            tx.update_model(m.uuid, kind="model-keys", ssh_keys=keys)
+        return keys

@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import InvalidArgumentError, NotFoundError, UsageError
+from ...core.errors import ForbiddenError, InvalidArgumentError, NotFoundError, UsageError
 from ...core.names import is_valid_unit_name
+from ...core.status import TASK_DONE
 from ...store import ModelRow, OperationRow, ReadTx, TaskRow, WriteTx
 from . import actionparams
 from .base import Services
-from .models import resolve_model
+from .lookup import resolve_model
 
-TERMINAL = ("completed", "failed", "cancelled", "aborted", "error")
+TERMINAL = TASK_DONE
 EXEC = "juju-exec"
 
 
@@ -174,8 +175,6 @@ def _agent_task(tx: ReadTx, m: ModelRow, machine_id: str, task_id: int) -> TaskR
         u = tx.unit(m.uuid, t.receiver)
         ok = u is not None and u.machine_id == machine_id
     if not ok:
-        from ...core.errors import ForbiddenError
-
         raise ForbiddenError(f"machine {machine_id} may not act for task {task_id}")
     return t
 

@@ -1,16 +1,20 @@
-"""Relations: integrate, remove, scopes, settings bags and their access rules."""
+"""Relations: integrate, remove, scopes, settings bags and their access rules.
+
+Relations sit above units: killing a container relation takes the subordinate
+units it alone held, and a principal entering a container relation's scope
+creates its subordinate unit. How relations look in ``status`` is
+:mod:`.status`'s business.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from ... import charm as charmlib
 from ...charm import endpoints as eplib
 from ...core import timefmt
 from ...core.errors import (
     AlreadyExistsError,
-    ApplicationNotFoundError,
     ForbiddenError,
     InvalidArgumentError,
     NotLeaderError,
@@ -18,8 +22,10 @@ from ...core.errors import (
     UsageError,
 )
 from ...store import ApplicationRow, ModelRow, ReadTx, RelationRow, ScopeRow, UnitRow, WriteTx
+from . import scopes
 from .base import Services
-from .models import resolve_model
+from .lookup import find_alive_application, resolve_model
+from .units import add_subordinate_unit, kill_unit
 
 
 # -- endpoints ------------------------------------------------------------------------
@@ -66,10 +72,7 @@ def integrate(svc: Services, model_ref: str, a_text: str, b_text: str) -> Relati
         m = resolve_model(tx, model_ref)
         apps = {}
         for app_name, _ in (a, b):
-            app = tx.application(m.uuid, app_name)
-            if app is None or app.life != "alive":
-                raise ApplicationNotFoundError(f'application "{app_name}" not found', application=app_name)
-            apps[app_name] = app
+            apps[app_name] = find_alive_application(tx, m, app_name)
         ea, eb = eplib.match(a, app_endpoints(tx, m, apps[a[0]]), b, app_endpoints(tx, m, apps[b[0]]))
         key = eplib.relation_key([ea, eb])
         existing = tx.relations(m.uuid)
@@ -143,8 +146,6 @@ def kill_relation(tx: WriteTx, m: ModelRow, rel: RelationRow) -> None:
 
 def _kill_orphaned_subordinates(tx: WriteTx, m: ModelRow, dying: RelationRow) -> None:
     """A subordinate unit goes when no live container relation ties it to its principal."""
-    from .applications import kill_unit
-
     for u in tx.units(m.uuid):
         if not u.principal or u.life != "alive":
             continue
@@ -193,8 +194,6 @@ def enter_scope(tx: WriteTx, m: ModelRow, u: UnitRow, relation_id: int, address:
 
 
 def _ensure_subordinate(tx: WriteTx, m: ModelRow, principal: UnitRow, rel: RelationRow) -> None:
-    from .applications import add_subordinate_unit
-
     other = rel.other_side(principal.application)
     if other is None:
         return
@@ -207,12 +206,8 @@ def _ensure_subordinate(tx: WriteTx, m: ModelRow, principal: UnitRow, rel: Relat
 
 
 def leave_scope(tx: WriteTx, m: ModelRow, u: UnitRow, relation_id: int) -> None:
-    rel = tx.relation(m.uuid, relation_id)
-    if rel is None:
-        return
-    tx.leave_scope(m.uuid, relation_id, u.name)
-    if rel.life != "alive" and not tx.scopes(m.uuid, relation_id):
-        tx.remove_relation(m.uuid, relation_id)
+    """The unit's agent has run relation-broken: it is no longer in the relation."""
+    scopes.leave(tx, m.uuid, u.name, relation_id)
 
 
 # -- settings -------------------------------------------------------------------------
@@ -245,37 +240,3 @@ def write_settings(tx: WriteTx, m: ModelRow, u: UnitRow, unit_changes: dict[str,
         for rid_text, changes in app_changes.items():
             rel = _unit_relation(tx, m, u, int(rid_text))
             tx.update_settings(m.uuid, rel.id, u.application, True, changes)
-
-
-# -- presentation ---------------------------------------------------------------------
-def status_relations(rels: list[RelationRow]) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Per application, ``endpoint -> [{related-application, interface, scope}]``."""
-    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for rel in rels:
-        if rel.life == "dead":
-            continue
-        for ep in rel.endpoints:
-            other = rel.other_side(ep["application"]) or ep
-            out.setdefault(ep["application"], {}).setdefault(ep["name"], []).append({
-                "related-application": other["application"],
-                "interface": ep["interface"],
-                "scope": rel.scope,
-            })
-    return out
-
-
-def tabular_rows(rels: list[RelationRow], subordinate_apps: set[str]) -> list[dict[str, str]]:
-    rows = []
-    for rel in rels:
-        eps = rel.endpoints
-        if rel.is_peer:
-            provider = requirer = f"{eps[0]['application']}:{eps[0]['name']}"
-            kind = "peer"
-        else:
-            prov = next(e for e in eps if e["role"] == "provider")
-            req = next(e for e in eps if e["role"] == "requirer")
-            provider, requirer = f"{prov['application']}:{prov['name']}", f"{req['application']}:{req['name']}"
-            kind = "subordinate" if rel.scope == "container" else "regular"
-        rows.append({"provider": provider, "requirer": requirer, "interface": eps[0]["interface"],
-                     "type": kind, "message": "" if rel.life == "alive" else rel.life})
-    return sorted(rows, key=lambda r: (r["provider"], r["requirer"]))

@@ -19,7 +19,8 @@ from ...core import timefmt
 from ...core.errors import InvalidArgumentError, NotFoundError
 from ...store import ApplicationRow, CharmRow, ModelRow, ResourceRow, WriteTx
 from .base import Services
-from .models import resolve_model
+from .charms import get_charm
+from .lookup import find_alive_application, find_application, resolve_model
 
 
 def blob_dir(svc: Services) -> Path:
@@ -37,6 +38,13 @@ def store_blob(svc: Services, data: bytes) -> str:
             f.write(data)
         os.replace(tmp, path)
     return sha
+
+
+def upload_blob(svc: Services, model_ref: str, data: bytes) -> str:
+    """Keep an uploaded resource file for a model (attached by a later call); returns its sha256."""
+    with svc.store.read() as tx:
+        resolve_model(tx, model_ref)
+    return store_blob(svc, data)
 
 
 def blob_path(svc: Services, sha256: str) -> Path:
@@ -76,24 +84,17 @@ def attach(svc: Services, tx: WriteTx, m: ModelRow, app: ApplicationRow, charm: 
 
 def attach_resource(svc: Services, model_ref: str, application: str, name: str, sha256: str,
                     filename: str) -> dict[str, Any]:
-    from .applications import _alive_app
-    from .charms import get_charm
-
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = _alive_app(tx, m, application)
+        app = find_alive_application(tx, m, application)
         row = attach(svc, tx, m, app, get_charm(tx, m.uuid, app.charm_url), name, sha256, filename, upgrade=True)
         return {"name": row.name, "revision": row.revision}
 
 
 def listing(svc: Services, model_ref: str, application: str) -> list[dict[str, Any]]:
-    from .charms import get_charm
-
     with svc.store.read() as tx:
         m = resolve_model(tx, model_ref)
-        app = tx.application(m.uuid, application)
-        if app is None:
-            raise NotFoundError(f'application "{application}" not found', application=application)
+        app = find_application(tx, m, application)
         specs = declared(get_charm(tx, m.uuid, app.charm_url))
         rows = {r.name: r for r in tx.resources(m.uuid, application)}
     out = []

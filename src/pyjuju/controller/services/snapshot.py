@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.constraints import Constraints
-from ...core.errors import ApplicationNotFoundError, CharmNotFoundError
+from ...core.errors import CharmNotFoundError
 from .base import Services
 from .charms import charm_blob, get_charm
-from .models import resolve_model
+from .lookup import find_alive_application, resolve_model
 from .resources import blob_path
 
 EVERYWHERE = {"expose-to-cidrs": ["0.0.0.0/0", "::/0"]}
@@ -96,9 +96,7 @@ def set_annotations(svc: Services, model_ref: str, application: str, values: dic
     set-annotations does; bundles set them. Returns the result."""
     with svc.store.write() as tx:
         m = resolve_model(tx, model_ref)
-        app = tx.application(m.uuid, application)
-        if app is None or app.life != "alive":
-            raise ApplicationNotFoundError(f'application "{application}" not found', application=application)
+        app = find_alive_application(tx, m, application)
         merged = {**app.annotations, **values}
         merged = {k: v for k, v in merged.items() if v != ""}
         if merged != app.annotations:

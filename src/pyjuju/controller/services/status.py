@@ -12,11 +12,11 @@ from typing import Any
 from ...core.names import natural_key
 from ...core.status import derive_application_status
 from ...core.version import JUJU_VERSION
-from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, UnitRow
+from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, RelationRow, UnitRow
 from .base import Services
 from .charms import endpoint_names
 from .expose import exposed_endpoints_doc
-from .relations import status_relations, tabular_rows
+from .lookup import find_unit, resolve_model
 from .storage import status_doc as storage_status
 
 
@@ -59,6 +59,26 @@ def derived_app_status(units: list[UnitRow]) -> dict[str, Any]:
     return out
 
 
+def get_status(svc: Services, model_ref: str) -> dict[str, Any]:
+    """``status --format json`` of a model, from one read transaction."""
+    with svc.store.read() as tx:
+        return build_status(svc, tx, resolve_model(tx, model_ref))
+
+
+def get_unit(svc: Services, model_ref: str, unit: str) -> dict[str, Any]:
+    """``show-unit`` of one unit, from one read transaction."""
+    with svc.store.read() as tx:
+        m = resolve_model(tx, model_ref)
+        return show_unit(tx, m, find_unit(tx, m, unit))
+
+
+def get_machines(svc: Services, model_ref: str) -> dict[str, Any]:
+    """The model's machines as ``status`` shows them (``machines``, ``show-machine``)."""
+    with svc.store.read() as tx:
+        m = resolve_model(tx, model_ref)
+        return {"model": m.name, "machines": {mm.id: machine_doc(mm) for mm in tx.machines(m.uuid)}}
+
+
 def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
     apps = tx.applications(m.uuid)
     units = tx.units(m.uuid)
@@ -70,7 +90,7 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
     machine_by_id = {mm.id: mm for mm in machines}
 
     rels = tx.relations(m.uuid)
-    rel_docs = status_relations(rels)
+    rel_docs = _relations_by_application(rels)
     subs_of: dict[str, list[UnitRow]] = {}
     for u in units:
         if u.principal:
@@ -108,8 +128,42 @@ def build_status(svc: Services, tx: ReadTx, m: ModelRow) -> dict[str, Any]:
                 app_doc["subordinate-to"] = principals
         doc["applications"][app.name] = _reorder(app_doc)
     if rels:
-        doc["relations-tabular"] = tabular_rows(rels, {a.name for a in apps if a.subordinate})
+        doc["relations-tabular"] = _relations_tabular(rels)
     return doc
+
+
+def _relations_by_application(rels: list[RelationRow]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Per application, ``endpoint -> [{related-application, interface, scope}]``."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for rel in rels:
+        if rel.life == "dead":
+            continue
+        for ep in rel.endpoints:
+            other = rel.other_side(ep["application"]) or ep
+            out.setdefault(ep["application"], {}).setdefault(ep["name"], []).append({
+                "related-application": other["application"],
+                "interface": ep["interface"],
+                "scope": rel.scope,
+            })
+    return out
+
+
+def _relations_tabular(rels: list[RelationRow]) -> list[dict[str, str]]:
+    """The rows of the tabular status's Integration section, sorted as Juju sorts them."""
+    rows = []
+    for rel in rels:
+        eps = rel.endpoints
+        if rel.is_peer:
+            provider = requirer = f"{eps[0]['application']}:{eps[0]['name']}"
+            kind = "peer"
+        else:
+            prov = next(e for e in eps if e["role"] == "provider")
+            req = next(e for e in eps if e["role"] == "requirer")
+            provider, requirer = f"{prov['application']}:{prov['name']}", f"{req['application']}:{req['name']}"
+            kind = "subordinate" if rel.scope == "container" else "regular"
+        rows.append({"provider": provider, "requirer": requirer, "interface": eps[0]["interface"],
+                     "type": kind, "message": "" if rel.life == "alive" else rel.life})
+    return sorted(rows, key=lambda r: (r["provider"], r["requirer"]))
 
 
 _APP_ORDER = ("charm", "base", "charm-origin", "charm-name", "charm-rev", "charm-version", "exposed",

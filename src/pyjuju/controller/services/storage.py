@@ -14,6 +14,8 @@ from ...charm import storage as charm_storage
 from ...core import timefmt
 from ...core.errors import InvalidArgumentError, NotFoundError
 from ...store import CharmRow, ModelRow, ReadTx, StorageRow, UnitRow, WriteTx
+from .base import Services
+from .lookup import find_unit, resolve_model
 
 parse_directive = charm_storage.parse_directive
 
@@ -74,6 +76,13 @@ def add_instances(tx: WriteTx, m: ModelRow, u: UnitRow, counts: dict[str, int]) 
             added.append(_new_instance(tx, m, u, name, spec.type, d.get("pool", "rootfs"),
                                        int(d.get("size_mb") or spec.minimum_size_mb or 1024)))
     return added
+
+
+def add_storage(svc: Services, model_ref: str, unit: str, counts: dict[str, int]) -> list[str]:
+    """``add-storage UNIT name=count``; returns the new storage ids."""
+    with svc.store.write() as tx:
+        m = resolve_model(tx, model_ref)
+        return add_instances(tx, m, find_unit(tx, m, unit), counts)
 
 
 def attached(tx: WriteTx, m: ModelRow, u: UnitRow, storage_id: str, location: str) -> None:

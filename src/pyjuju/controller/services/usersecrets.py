@@ -14,7 +14,7 @@ from ...core.errors import AlreadyExistsError, ApplicationNotFoundError, Invalid
 from ...store import ModelRow, ReadTx, SecretGrantRow, SecretRevisionRow, SecretRow
 from . import secrets as sec
 from .base import Services
-from .models import resolve_model
+from .lookup import resolve_model
 from .secretbox import box_for
 
 
@@ -28,7 +28,10 @@ def _find(tx: ReadTx, m: ModelRow, ref: str) -> SecretRow:
     raise sec.SecretNotFoundError(f'secret "{ref}" not found', secret=ref)
 
 
-def add(svc: Services, model_ref: str, name: str, content: dict[str, str], description: str) -> str:
+def add(svc: Services, model_ref: str, name: str | None, content: dict[str, str], description: str | None) -> str:
+    """``add-secret NAME key=value...``; returns the new secret's URI."""
+    if not name:
+        raise InvalidArgumentError("a secret needs a name")
     if not content:
         raise InvalidArgumentError("missing secret value or filename")
     now = timefmt.now_iso()
@@ -38,7 +41,7 @@ def add(svc: Services, model_ref: str, name: str, content: dict[str, str], descr
             raise AlreadyExistsError(f'secret with name "{name}" already exists', name=name)
         sid = sec.new_id()
         tx.add_secret(SecretRow(
-            model_uuid=m.uuid, id=sid, owner_kind="model", owner=m.name, label=name, description=description,
+            model_uuid=m.uuid, id=sid, owner_kind="model", owner=m.name, label=name, description=description or "",
             rotate_policy="never", next_rotate="", rotate_due=False, auto_prune=False, latest_revision=1,
             created=now, updated=now,
         ))

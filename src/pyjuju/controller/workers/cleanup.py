@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from ..services import secrets
-from ..services.applications import finish_unit_removal
+from ..services import models, secrets
 from ..services.base import Services
 
 log = logging.getLogger(__name__)
@@ -33,26 +32,6 @@ class Cleanup:
         self._ticks += 1
         if self._ticks % 2 == 0:
             secrets.flag_due(self.svc)
-        with self.svc.store.read() as tx:
-            dying = [m for m in tx.models() if m.life == "dying"]
-        for m in dying:
-            with self.svc.store.write() as tx:
-                force = bool(m.status.get("force"))
-                units = tx.units(m.uuid)
-                if force:
-                    for u in units:
-                        finish_unit_removal(tx, m.uuid, u.name)
-                    units = []
-                if units:
-                    continue
-                machines = tx.machines(m.uuid)
-                for mm in machines:
-                    if mm.life == "alive":
-                        tx.update_machine(m.uuid, mm.id, life="dying")
-                if not machines:
-                    tx.remove_model(m.uuid)
+        models.advance_dying_models(self.svc)
         if self._ticks % 120 == 0:
-            with self.svc.store.write() as tx:
-                for m in tx.models():
-                    tx.trim_logs(m.uuid, KEEP_LOGS)
-                    tx.trim_changes(m.uuid, m.revision - KEEP_CHANGES)
+            models.trim_history(self.svc, keep_logs=KEEP_LOGS, keep_changes=KEEP_CHANGES)

@@ -19,8 +19,9 @@ from typing import Any
 
 from ...core.errors import PyjujuError
 from ...providers import IngressRule, Provider
-from ..firewall import UnitPorts, machine_ingress
+from ..firewall import machine_ingress
 from ..hub import ALL, drain
+from ..services import expose
 from ..services.base import Services
 
 log = logging.getLogger(__name__)
@@ -73,25 +74,9 @@ class Firewaller:
         (all of them, or only ``models``)."""
         spaces = {"alpha": tuple(self.provider.network_cidrs())}
         out: dict[str, dict[str, tuple[IngressRule, ...]]] = {}
-        with self.svc.store.read() as tx:
-            for m in tx.models():
-                if m.life == "dead" or (models is not None and m.uuid not in models):
-                    continue
-                instances = {mm.id: mm.instance_id for mm in tx.machines(m.uuid)
-                             if mm.instance_id and mm.life == "alive"}
-                exposure = {a.name: a.exposed_endpoints for a in tx.applications(m.uuid) if a.exposed_endpoints}
-                units = [
-                    UnitPorts(
-                        machine_id=u.machine_id,
-                        application=u.application,
-                        opened=tuple((p["range"], None if p.get("endpoints") is None else tuple(p["endpoints"]))
-                                     for p in u.opened_ports),
-                    )
-                    for u in tx.units(m.uuid)
-                    if u.machine_id in instances and u.opened_ports
-                ] if instances and exposure else []
-                rules = machine_ingress(units, exposure, spaces)
-                out[m.uuid] = {iid: rules.get(mid, ()) for mid, iid in instances.items()}
+        for uuid, facts in expose.ingress_facts(self.svc, models).items():
+            rules = machine_ingress(facts.units, facts.exposure, spaces)
+            out[uuid] = {iid: rules.get(mid, ()) for mid, iid in facts.instances.items()}
         return out
 
     async def reconcile(self, models: set[str] | None = None) -> None:

@@ -12,13 +12,11 @@ import logging
 import sys
 from typing import Any
 
-from ...core import timefmt
 from ...core.errors import ProviderError
 from ...providers import InstanceSpec, Provider
-from ...store import CredentialRow
 from ..hub import ALL, drain
-from ..services.agents import remove_dead_machine
-from ..services.base import Services, hash_token, new_token
+from ..services import machines
+from ..services.base import Services
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +61,8 @@ class Provisioner:
     async def reconcile(self) -> None:
         """One pass: start pending machines, stop dying ones, restart dead agents."""
         async with self._lock:
-            with self.svc.store.read() as tx:
-                todo = [(m, tx.machines(m.uuid)) for m in tx.models()]
-            for model, machines in todo:
-                for mm in machines:
+            for model, model_machines in machines.provisioning_work(self.svc):
+                for mm in model_machines:
                     if mm.life == "alive" and not mm.instance_id and model.life == "alive":
                         await self._start(model.uuid, model.name, mm.id)
                     elif mm.life != "alive" or model.life == "dead":
@@ -77,18 +73,7 @@ class Provisioner:
                             log.warning("machine %s agent was not running; restarted", mm.id)
 
     async def _start(self, model_uuid: str, model_name: str, machine_id: str) -> None:
-        token = new_token()
-        with self.svc.store.write() as tx:
-            tx.remove_credentials("machine", machine_id, model_uuid)
-            tx.add_credential(
-                CredentialRow(
-                    token_hash=hash_token(token),
-                    kind="machine",
-                    entity=machine_id,
-                    model_uuid=model_uuid,
-                    created=timefmt.now_iso(),
-                )
-            )
+        token = machines.issue_agent_token(self.svc, model_uuid, machine_id)
         spec = InstanceSpec(
             model_uuid=model_uuid,
             machine_id=machine_id,
@@ -102,34 +87,18 @@ class Provisioner:
             },
             agent_command=(sys.executable, "-m", "pyjuju.cmd.agent"),
         )
-        now = timefmt.now_iso()
         try:
             inst = await asyncio.to_thread(self.provider.start_instance, spec)
         except ProviderError as e:
-            with self.svc.store.write() as tx:
-                tx.update_machine(
-                    model_uuid, machine_id,
-                    machine_status={"current": "provisioning error", "message": e.message, "since": now},
-                )
+            machines.record_provisioning_error(self.svc, model_uuid, machine_id, e.message)
             return
-        with self.svc.store.write() as tx:
-            if tx.machine(model_uuid, machine_id) is None:
-                return
-            tx.update_machine(
-                model_uuid,
-                machine_id,
-                instance_id=inst.instance_id,
-                hostname=inst.hostname,
-                addresses=list(inst.addresses),
-                machine_status={"current": "running", "message": "Running", "since": now},
-            )
+        machines.record_instance(self.svc, model_uuid, machine_id, instance_id=inst.instance_id,
+                                 hostname=inst.hostname, addresses=inst.addresses)
 
     async def _stop(self, model_uuid: str, machine_id: str, instance_id: str) -> None:
         if instance_id:
             await asyncio.to_thread(self.provider.stop_instance, instance_id)
-        with self.svc.store.write() as tx:
-            if tx.machine(model_uuid, machine_id) is not None:
-                remove_dead_machine(tx, model_uuid, machine_id)
+        machines.remove_stopped_machine(self.svc, model_uuid, machine_id)
 
     async def destroy_all(self) -> None:
         async with self._lock:
