@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "add-model", "destroy-model", "model-config", "models", "show-model", "switch",
     ),
     "operations": (
-        "exec", "operations", "run", "show-task",
+        "exec", "operations", "run", "show-operation", "show-task",
     ),
     "relations": (
         "add-relation", "integrate", "relate", "remove-relation",
