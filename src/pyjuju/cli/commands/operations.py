@@ -155,11 +155,11 @@ def run_action(model: str | None, args: tuple[str, ...], params_file: str | None
         raise unknown_format(fmt)
     sess = Session(model)
     res = sess.client().run_action(sess.model, units, action, params)
-    _run_and_print(sess, res, background, wait, fmt, utc, "run", kind="action")
+    _run_and_print(sess, res, background, wait, fmt, utc, kind="action")
 
 
 def _run_and_print(sess: Session, res: dict[str, Any], background: bool, wait: str | None, fmt: str,
-                   utc: bool, verb: str, kind: str) -> None:
+                   utc: bool, kind: str) -> None:
     tasks = res["tasks"]
     if not tasks:
         reasons = "\n".join(res.get("failures") or [])
@@ -249,7 +249,7 @@ def exec_command(model: str | None, command: tuple[str, ...], units: tuple[str, 
     sess = Session(model)
     res = sess.client().run_exec(sess.model, ExecParams(command=cmd, units=split(units), machines=split(machines),
                                                         applications=split(applications), all=all_))
-    _run_and_print(sess, res, background, wait, fmt, utc, "exec", kind="exec")
+    _run_and_print(sess, res, background, wait, fmt, utc, kind="exec")
 
 
 @cli.command("show-task")
