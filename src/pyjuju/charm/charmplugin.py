@@ -10,6 +10,7 @@ needs no network.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from ._common import charm_error
 from .charmcraft import CHARMCRAFT_FILE
 from .parts import CharmOptions, PartSpec
 
-__all__ = ["DISPATCH_TEMPLATE", "build_charm_part", "copy_tree"]
+__all__ = ["DISPATCH_TEMPLATE", "Deps", "build_charm_part", "copy_tree", "install_dependencies", "pyproject_dependencies", "write_dispatch"]
 
 DISPATCH_TEMPLATE = (
     "#!/bin/sh\n"
@@ -83,23 +84,32 @@ def build_charm_part(part: PartSpec, build: Path, install: Path, *, python: str,
         raise charm_error(CHARMCRAFT_FILE, part.field("charm-entrypoint"),
                           f'"{options.entrypoint}" not found: it is the charm\'s entry point')
     copy_tree(build, install, skip_top=_SKIP_TOP)
-    installed_entry = install / options.entrypoint
-    installed_entry.chmod(installed_entry.stat().st_mode | 0o111)
-    _install_dependencies(part, options, build, install / "venv", python, cache_dir, say)
+    install_dependencies(_dependencies(part, options, build), build, install / "venv", python, cache_dir, say)
+    write_dispatch(install, options.entrypoint, say)
+
+
+def write_dispatch(install: Path, entrypoint: str, say: Callable[[str], None]) -> None:
+    """charmcraft's ``dispatch`` for ``entrypoint``, which is made executable."""
+    entry = install / entrypoint
+    entry.chmod(entry.stat().st_mode | 0o111)
     say("Writing dispatch")
     dispatch = install / "dispatch"
-    dispatch.write_text(DISPATCH_TEMPLATE.replace("{entrypoint}", options.entrypoint))
+    dispatch.write_text(DISPATCH_TEMPLATE.replace("{entrypoint}", entrypoint))
     dispatch.chmod(0o755)
 
 
-class _Deps:
-    """What pip installs for a charm part: a label for messages, the pip arguments, a cache key."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Deps:
+    """What pip installs for a part: where the list comes from (for messages and errors),
+    pip's arguments, and the bytes that make the cache key."""
 
-    def __init__(self, file: str, field: str, args: list[str], key: bytes) -> None:
-        self.file, self.field, self.args, self.key = file, field, args, key
+    file: str
+    field: str
+    args: tuple[str, ...]
+    key: bytes
 
 
-def _dependencies(part: PartSpec, options: CharmOptions, build: Path) -> _Deps | None:
+def _dependencies(part: PartSpec, options: CharmOptions, build: Path) -> Deps | None:
     requirements = list(options.requirements)
     explicit = bool(requirements)
     if not requirements and (build / "requirements.txt").is_file():
@@ -116,16 +126,21 @@ def _dependencies(part: PartSpec, options: CharmOptions, build: Path) -> _Deps |
     if options.strict_dependencies:
         args.insert(0, "--no-deps")
     if requirements:
-        return _Deps(requirements[0] if len(requirements) == 1 else CHARMCRAFT_FILE,
-                     "" if len(requirements) == 1 else part.field("charm-requirements"), args, key)
+        return Deps(requirements[0] if len(requirements) == 1 else CHARMCRAFT_FILE,
+                    "" if len(requirements) == 1 else part.field("charm-requirements"), tuple(args), key)
     if args:
-        return _Deps(CHARMCRAFT_FILE, part.field("charm-binary-python-packages" if options.binary_python_packages
-                                                 else "charm-python-packages"), args, key)
-    return _pyproject_dependencies(build)
+        return Deps(CHARMCRAFT_FILE, part.field("charm-binary-python-packages" if options.binary_python_packages
+                                                else "charm-python-packages"), tuple(args), key)
+    return pyproject_dependencies(build)
 
 
-def _pyproject_dependencies(build: Path) -> _Deps | None:
-    """``[project] dependencies`` when nothing else lists any (as ``charmcraft init`` projects may)."""
+def pyproject_dependencies(build: Path) -> Deps | None:
+    """``[project] dependencies`` of ``pyproject.toml``, if it lists any.
+
+    The charm plugin falls back to them when nothing else lists dependencies
+    (as ``charmcraft init`` projects may); the uv plugin uses them when uv
+    itself is not installed.
+    """
     pyproject = build / "pyproject.toml"
     if not pyproject.is_file():
         return None
@@ -140,7 +155,7 @@ def _pyproject_dependencies(build: Path) -> _Deps | None:
         raise charm_error("pyproject.toml", "project.dependencies", "expected a list of strings")
     if not deps:
         return None
-    return _Deps("pyproject.toml", "project.dependencies", list(deps), json.dumps(deps).encode())
+    return Deps("pyproject.toml", "project.dependencies", tuple(deps), json.dumps(deps).encode())
 
 
 def _python_identity(python: str) -> str:
@@ -159,9 +174,14 @@ def _python_identity(python: str) -> str:
     return result.stdout.strip()
 
 
-def _install_dependencies(part: PartSpec, options: CharmOptions, build: Path, venv: Path, python: str,
-                          cache_dir: Path | None, say: Callable[[str], None]) -> None:
-    deps = _dependencies(part, options, build)
+def install_dependencies(deps: Deps | None, build: Path, venv: Path, python: str,
+                         cache_dir: Path | None, say: Callable[[str], None]) -> None:
+    """pip-install ``deps`` into ``venv`` (flat, ``--target``), from the cache when it has them.
+
+    Raises:
+        CharmError: pip failed; names ``deps.file``/``deps.field`` and ends
+            with pip's last lines.
+    """
     if deps is None:
         say("No dependencies to install")
         venv.mkdir(exist_ok=True)

@@ -39,6 +39,7 @@ from .charmcraft import CHARMCRAFT_FILE, host_architecture
 from .charmplugin import build_charm_part, copy_tree
 from .filesets import OrganizeError, migrate, organize, select
 from .parts import PartSpec, parse_parts
+from .uvplugin import build_uv_part
 
 __all__ = ["PackContext", "check_parts", "default_step", "dpkg_installed", "run_parts"]
 
@@ -223,6 +224,8 @@ def _build(ctx: PackContext, part: PartSpec, say: Say) -> None:
         shutil.copytree(work, install, symlinks=True, dirs_exist_ok=True)
     elif part.plugin == "charm":
         build_charm_part(part, work, install, python=ctx.python, cache_dir=ctx.cache_dir, say=say)
+    elif part.plugin == "uv":
+        build_uv_part(part, work, install, python=ctx.python, cache_dir=ctx.cache_dir, say=say)
     # nil: nothing to build
 
 

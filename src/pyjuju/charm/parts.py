@@ -4,7 +4,7 @@ charmcraft builds a charm from parts (craft-parts): each part pulls a source,
 builds it with a plugin or an ``override-build`` script, and the files it
 installs are organised, staged and primed into the charm. ``pyjuju pack``
 runs the same steps on this host (see :mod:`.lifecycle`), for what can run
-here: the ``charm``, ``nil`` and ``dump`` plugins, local sources, and
+here: the ``charm``, ``uv``, ``nil`` and ``dump`` plugins, local sources, and
 ``override-*`` scripts. Everything else (other plugins, remote sources,
 ``build-snaps``, ``stage-packages``...) is refused here, before any step runs,
 with an error naming ``charmcraft.yaml``, the part and the key, so a charm is
@@ -20,9 +20,9 @@ from typing import Any
 from ._common import charm_error, expect_bool, expect_list, expect_mapping, expect_str, type_name
 from .charmcraft import CHARMCRAFT_FILE
 
-__all__ = ["PLUGINS", "STEPS", "CharmOptions", "PartSpec", "parse_parts"]
+__all__ = ["PLUGINS", "STEPS", "CharmOptions", "PartSpec", "UvOptions", "parse_parts"]
 
-PLUGINS = ("charm", "dump", "nil")
+PLUGINS = ("charm", "dump", "nil", "uv")
 """The plugins ``pyjuju pack`` runs."""
 STEPS = ("pull", "build", "stage", "prime")
 
@@ -32,8 +32,6 @@ DEFAULT_PARTS: dict[str, Any] = {"charm": {"plugin": "charm", "source": "."}}
 # Why the plugins charmcraft knows but pyjuju does not run are refused.
 _REFUSED_PLUGINS = {
     "reactive": "it needs charm-tools (`charm build`); build the charm with it and deploy the result",
-    "uv": "it needs uv and uv.lock; use the charm plugin with a requirements.txt "
-          "(for example from `uv export --no-hashes`)",
     "poetry": "it needs poetry; use the charm plugin with a requirements.txt "
               "(for example from `poetry export`)",
     "python": "use the charm plugin (with charm-requirements) instead",
@@ -44,6 +42,9 @@ _COMMON_KEYS = frozenset({
     "build-packages", "build-snaps", "stage-packages", "stage-snaps", "organize", "stage", "prime",
     "override-pull", "override-build", "override-stage", "override-prime",
 })
+_UV_KEYS = frozenset({"uv-extras", "uv-groups", "python-keep-bins"})
+_UV_SNAP = "astral-uv"
+"""The uv plugin's build snap: pyjuju runs uv from PATH (or pip without it), so it is not needed."""
 _CHARM_KEYS = frozenset({
     "charm-entrypoint", "charm-requirements", "charm-python-packages",
     "charm-binary-python-packages", "charm-strict-dependencies",
@@ -73,6 +74,15 @@ class CharmOptions:
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class UvOptions:
+    """The ``uv`` plugin's own keys."""
+
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    keep_bins: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class PartSpec:
     """One part of ``charmcraft.yaml``, validated."""
 
@@ -91,6 +101,8 @@ class PartSpec:
     """(step, script) for each ``override-<step>`` given."""
     charm: CharmOptions | None = None
     """The charm plugin's options (None for other plugins)."""
+    uv: UvOptions | None = None
+    """The uv plugin's options (None for other plugins)."""
 
     def field(self, key: str) -> str:
         """The dotted key of this part's ``key`` in charmcraft.yaml, for errors."""
@@ -160,12 +172,15 @@ def _parse_part(name: str, body: Any, file: str) -> PartSpec:
         raise charm_error(file, f"{where}.plugin",
                           f'unknown plugin "{plugin}": pyjuju pack runs the {", ".join(PLUGINS)} plugins')
 
-    allowed = _COMMON_KEYS | (_CHARM_KEYS if plugin == "charm" else frozenset())
+    allowed = _COMMON_KEYS | {"charm": _CHARM_KEYS, "uv": _UV_KEYS}.get(plugin, frozenset())
     for key, value in part.items():
+        if key == "build-snaps" and plugin == "uv" and value == [_UV_SNAP]:
+            continue
         if key in _UNSUPPORTED_KEYS and value:
             raise charm_error(file, f"{where}.{key}", f"{_UNSUPPORTED_KEYS[key]} ({_listed(value)})")
         if key not in allowed:
-            hint = f' (a key of the "charm" plugin, and this part uses "{plugin}")' if key in _CHARM_KEYS else ""
+            owner = "charm" if key in _CHARM_KEYS else "uv" if key in _UV_KEYS else None
+            hint = f' (a key of the "{owner}" plugin, and this part uses "{plugin}")' if owner else ""
             raise charm_error(file, f"{where}.{key}", f"unknown key{hint}")
 
     source = _source(part, plugin, file, where)
@@ -187,6 +202,7 @@ def _parse_part(name: str, body: Any, file: str) -> PartSpec:
         prime=_fileset(part.get("prime"), file, f"{where}.prime"),
         overrides=tuple(overrides),
         charm=_charm_options(part, file, where) if plugin == "charm" else None,
+        uv=_uv_options(part, file, where) if plugin == "uv" else None,
     )
 
 
@@ -302,3 +318,11 @@ def _charm_options(part: dict[str, Any], file: str, where: str) -> CharmOptions:
         raise charm_error(file, f"{where}.charm-python-packages",
                           "must not be set when charm-strict-dependencies is true")
     return options
+
+
+def _uv_options(part: dict[str, Any], file: str, where: str) -> UvOptions:
+    return UvOptions(
+        extras=_str_tuple(part.get("uv-extras"), file, f"{where}.uv-extras"),
+        groups=_str_tuple(part.get("uv-groups"), file, f"{where}.uv-groups"),
+        keep_bins=expect_bool(part.get("python-keep-bins", False), file, f"{where}.python-keep-bins"),
+    )

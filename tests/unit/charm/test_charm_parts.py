@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyjuju.charm.parts import CharmOptions, parse_parts
+from pyjuju.charm.parts import CharmOptions, UvOptions, parse_parts
 from pyjuju.core.errors import CharmError
 
 
@@ -52,6 +52,15 @@ def test_charm_plugin_options() -> None:
                                       binary_python_packages=("pydantic",), python_packages=("six",))
 
 
+def test_uv_plugin_options_and_its_snap() -> None:
+    (part,) = parse_parts({"parts": {"charm": {
+        "plugin": "uv", "source": ".", "build-snaps": ["astral-uv"], "uv-extras": ["fast"],
+        "uv-groups": ["charm-libs"], "python-keep-bins": True,
+    }}})
+    assert part.plugin == "uv" and part.charm is None
+    assert part.uv == UvOptions(extras=("fast",), groups=("charm-libs",), keep_bins=True)
+
+
 def test_parts_are_ordered_by_name_and_after() -> None:
     order = [p.name for p in parse_parts({"parts": {
         "charm": {"after": ["wheels"]}, "a-files": {"plugin": "dump", "source": "."},
@@ -63,7 +72,10 @@ def test_parts_are_ordered_by_name_and_after() -> None:
 @pytest.mark.parametrize(
     ("parts", "field", "words"),
     [
-        ({"charm": {"plugin": "uv"}}, "parts.charm.plugin", 'the "uv" plugin cannot run in pyjuju pack'),
+        ({"charm": {"plugin": "poetry"}}, "parts.charm.plugin", 'the "poetry" plugin cannot run in pyjuju pack'),
+        ({"charm": {"plugin": "uv", "build-snaps": ["astral-uv", "jq"]}}, "parts.charm.build-snaps", "jq"),
+        ({"charm": {"plugin": "uv", "charm-entrypoint": "x.py"}}, "parts.charm.charm-entrypoint",
+         'a key of the "charm" plugin'),
         ({"charm": {"plugin": "reactive"}}, "parts.charm.plugin", "charm-tools"),
         ({"x": {"plugin": "make"}}, "parts.x.plugin", 'unknown plugin "make"'),
         ({"x": {"source": "."}}, "parts.x.plugin", 'missing (and "x" is not a plugin name)'),
