@@ -87,7 +87,7 @@ def test_stop_reboot_start_brings_the_model_back(own: Juju) -> None:
     data_dir = Path(recorded(own)["data-dir"])
 
     res = own.cli("stop-controller", own.controller, model=False)
-    assert f'Controller "{own.controller}" stopped' in res.stderr
+    assert f'Controller "{own.controller}" stopped' in res.stderr and "killed" not in res.stderr
     assert process.start_time(ctl_pid) is None
     assert recorded(own)["pid"] == 0
     assert not (data_dir / "api.json").exists()
@@ -122,3 +122,24 @@ def test_stop_reboot_start_brings_the_model_back(own: Juju) -> None:
     config = json.loads(own.charm_file("web/0", "config.json").read_text())
     assert config["greeting"] == "after"
     assert "config-changed" in own.hooks("web/0")[before:]
+
+
+def test_a_stopped_controller_is_destroyed_with_its_machines(own: Juju) -> None:
+    own.cli("add-machine")
+    own.wait(lambda s: (s.get("machines") or {}).get("0", {}).get("machine-status", {}).get("current") == "running",
+             timeout=60, what="machine 0 running")
+    state = provider_state(own)
+    (entry,) = state["instances"].values()
+    agent = int(entry["pid"])
+    data_dir = Path(recorded(own)["data-dir"])
+    own.cli("stop-controller", model=False)  # the current controller
+    assert process.start_time(agent) == entry["started"]  # agents keep running while it is stopped
+
+    own.cli("destroy-controller", own.controller, "--no-prompt", model=False)
+    assert process.start_time(agent) is None
+    assert not data_dir.exists()
+    assert own.controller not in (yaml.safe_load((own.data_dir / "controllers.yaml").read_text())
+                                  .get("controllers") or {})
+    if entry.get("ns"):
+        namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        assert entry["ns"] not in namespaces
