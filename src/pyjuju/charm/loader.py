@@ -118,8 +118,9 @@ def is_source_tree(path: str | Path) -> bool:
     charmcraft project must be packed: one with only ``charmcraft.yaml`` plus
     ``src/`` (``charmcraft init``), and one that keeps ``metadata.yaml``,
     ``config.yaml`` and ``actions.yaml`` beside ``charmcraft.yaml`` but has
-    ``parts`` to build, or an entry point and no ``dispatch`` yet (its hooks
-    could not run unpacked).
+    ``parts`` to build (unless they are only the ``reactive`` part a built
+    reactive charm keeps beside its ``hooks/``), or an entry point and no
+    ``dispatch`` yet (its hooks could not run unpacked).
     """
     root = Path(path)
     cc_file = root / CHARMCRAFT_FILE
@@ -134,10 +135,19 @@ def is_source_tree(path: str | Path) -> bool:
         return False
     if not (root / "metadata.yaml").exists():
         return (root / "src").is_dir() or data.get("type") == "charm"
-    if data.get("parts"):
-        return True
+    parts = data.get("parts")
+    if parts:
+        # The output of `charm build` carries its source's reactive part and
+        # is a complete hooks charm: deploy it as it is.
+        return not ((root / "hooks").is_dir() and _only_reactive(parts))
     entry = _entrypoint_of(data)
     return (root / entry).is_file() and not (root / "dispatch").exists()
+
+
+def _only_reactive(parts: Any) -> bool:
+    if not isinstance(parts, dict):
+        return False
+    return all(isinstance(p, dict) and (p.get("plugin") or name) == "reactive" for name, p in parts.items())
 
 
 def _entrypoint_of(data: dict[str, Any]) -> str:

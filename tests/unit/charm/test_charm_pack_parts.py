@@ -69,6 +69,12 @@ def test_split_layout_is_a_source_tree(tmp_path: Path, tree) -> None:
     hooks_only = tree(tmp_path / "e", {"charmcraft.yaml": {"type": "charm"}, "metadata.yaml": META,
                                        "hooks/install*": "#!/bin/sh\n"})
     assert not is_source_tree(hooks_only)
+    built_reactive = tree(tmp_path / "f", {"charmcraft.yaml": {"type": "charm", "parts": {"charm": {
+        "plugin": "reactive", "source": "."}}}, "metadata.yaml": META, "hooks/install*": "#!/bin/sh\n"})
+    assert not is_source_tree(built_reactive)
+    (built_reactive / "charmcraft.yaml").write_text(yaml.safe_dump({"type": "charm", "parts": {
+        "charm": {"plugin": "reactive"}, "extra": {"plugin": "dump", "source": "x"}}}))
+    assert is_source_tree(built_reactive)  # more than the reactive part: packed (and what cannot run refused)
 
 
 def test_nil_part_override_build_fills_a_directory_the_charm_gets(tmp_path: Path, tree) -> None:
