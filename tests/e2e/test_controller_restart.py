@@ -96,6 +96,16 @@ def test_stop_reboot_start_brings_the_model_back(own: Juju) -> None:
     again = own.cli("stop-controller", own.controller, model=False)
     assert "is not running" in again.stderr
 
+    # Started again with its agents still running: they reconnect and keep working.
+    agents = {int(e["pid"]) for e in provider_state(own)["instances"].values()}
+    own.cli("start-controller", own.controller, model=False)
+    own.cli("config", "web", "greeting=middle")
+    own.wait(lambda s: "middle" in unit_statuses(s, "web")["web/0"][1], timeout=120,
+             what="config-changed after a plain restart")
+    assert {int(e["pid"]) for e in provider_state(own)["instances"].values()} == agents  # not restarted
+    ctl_pid = int(recorded(own)["pid"])
+    own.cli("stop-controller", own.controller, model=False)
+
     killed = simulate_reboot(own)
     assert killed, "the test controller had no running machine agent to kill"
 
