@@ -53,6 +53,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "add-secret", "grant-secret", "remove-secret", "revoke-secret", "secrets", "show-secret",
         "update-secret",
     ),
+    "startstop": (
+        "start-controller", "stop-controller",
+    ),
     "ssh": (
         "scp", "ssh",
     ),

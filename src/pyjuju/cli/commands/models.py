@@ -17,11 +17,11 @@ from ...core.errors import (
     UsageError,
 )
 from ..app import Session, cli, emit, format_option, info, model_option
+from ..clientfiles import client_credential
 from ..context import qualify, split_model_ref
 from ..keyvalues import parse_settings
 from ..render.models import models_tabular
 from ..render.tables import Table
-from .compat import client_credential
 
 
 @cli.command("add-model")
