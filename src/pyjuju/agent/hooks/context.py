@@ -116,6 +116,7 @@ class HookContext:
         self._state_set: dict[str, str] = {}
         self._state_delete: set[str] = set()
         self._relations: dict[int, HookRelation] = relations or {}
+        self._broken = _broken_relation(hook_name, relation_id, self._relations)
         self._model_uuid = model_uuid
         self._bags: dict[tuple[int, str, bool], dict[str, str]] = {}
         self._unit_writes: dict[int, dict[str, str]] = {}
@@ -281,7 +282,10 @@ class HookContext:
 
     # -- relations -----------------------------------------------------------
     def relation_ids(self, endpoint: str) -> list[str]:
-        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items() if lr.endpoint == endpoint]
+        """The unit's relations of ``endpoint``, without the one whose relation-broken hook this is
+        (Juju's context marks it broken: still reachable with ``-r``, no longer listed)."""
+        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items()
+                if lr.endpoint == endpoint and rid != self._broken]
 
     def has_relation(self, relation_id: int) -> bool:
         return relation_id in self._relations
@@ -491,6 +495,14 @@ class HookContext:
             return await aw
         except PyjujuError as e:
             raise ToolError(e.message) from None
+
+
+def _broken_relation(hook_name: str, relation_id: int | None, relations: dict[int, HookRelation]) -> int | None:
+    """The relation this ``relation-broken`` hook is about; peer relations never break."""
+    rel = relations.get(relation_id) if relation_id is not None else None
+    if rel is None or rel.peer or hook_name != f"{rel.endpoint}-relation-broken":
+        return None
+    return relation_id
 
 
 def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
