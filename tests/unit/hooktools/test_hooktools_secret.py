@@ -3,6 +3,7 @@ formats, content rules, and every error text and exit code."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import datetime as dt
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pyjuju.agent.hooks.tools import COMMANDS
+from pyjuju.agent.hooks.tools import COMMANDS, run_tool
 from pyjuju.agent.hooks.tools.secret import parse_expire, parse_go_int, parse_secret_uri
 from pyjuju.agent.toolclient import TOOL_NAMES
 from pyjuju.testing.fake_toolctx import FakeSecretGrant, FakeToolContext, fake_secret_id
@@ -36,6 +37,22 @@ HIDDEN = "co1234567890abcdefg0"  # owned by mysql, not granted
 ABSENT = "cn7ak5vmp25c7bce8nm0"
 MODEL = "deadbeef-0bad-400d-8000-4b1d0000000a"
 NEW = fake_secret_id(1)  # the id the fake gives the first added secret
+
+
+@pytest.fixture
+def ctx() -> FakeToolContext:
+    """The secret tools still run against the fake context (the other tools' tests do not)."""
+    c = FakeToolContext(unit_name="wordpress/0", hook_name="config-changed")
+    c.add_relation(3, "db", "mysql", units=["mysql/1", "mysql/0"])
+    return c
+
+
+@pytest.fixture
+def run(ctx: FakeToolContext):
+    def _run(name: str, *args: str, stdin: bytes | None = None, cwd: str = "/", on=None):
+        return asyncio.run(run_tool(on or ctx, name, list(args), stdin, cwd))
+
+    return _run
 
 
 @pytest.fixture

@@ -466,12 +466,15 @@ class HookContext:
         location = self._storage.get(storage_id)
         if location is None:
             raise ToolError(f'storage "{storage_id}" not found')
-        return {"kind": "filesystem", "location": location}
+        view = self._view.storage.get(storage_id) if self._view is not None else None
+        return {"kind": view.kind if view is not None else "filesystem", "location": location}
 
     def storage_list(self, name: str | None) -> list[str]:
         return sorted(s for s in self._storage if name is None or s.split("/")[0] == name)
 
     def storage_add(self, counts: dict[str, int]) -> None:
+        """Buffered, unchecked: as in Juju, a store the charm lacks or a count past its range is
+        refused by the controller when the hook commits (which fails the hook)."""
         for name, count in counts.items():
             self._storage_add[name] = self._storage_add.get(name, 0) + count
 
