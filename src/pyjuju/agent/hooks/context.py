@@ -373,6 +373,10 @@ class HookContext:
                          description: str | None, expire: str | None, rotate: str | None) -> str:
         if owner != "unit" and not self._leader:
             raise ToolError("this unit is not the leader")
+        if label and any(c.label == label for c in self._pending_secrets.values()):
+            # Juju refuses the clash among this hook's own new secrets at once; one with an
+            # existing secret is refused by the controller when the hook commits.
+            raise ToolError(f'secret with label "{label}" already exists')
         sid = new_secret_id()
         self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,  # type: ignore[arg-type]
                                                description=description, expire=expire, rotate=rotate)
@@ -396,6 +400,8 @@ class HookContext:
                          refresh: bool) -> dict[str, str]:
         pending = self._pending(ref, label)
         if pending is not None:
+            if ref and label and label != pending.label:
+                self._replace_pending(pending.model_copy(update={"label": label}))
             return dict(pending.content)
         res = await self._call(self._client.call(ops.SECRET_GET, ops.SecretGetParams(
             ref=ref, label=label, peek=peek, refresh=refresh), self.unit_name))
@@ -436,7 +442,15 @@ class HookContext:
         ids = list((await self._call(self._client.call(ops.SECRET_IDS, ops.Empty(), self.unit_name))).ids)
         return ids + [sid for sid in self._pending_secrets if sid not in ids]
 
+    def _owned(self, ref: str) -> bool:
+        """Whether the unit owns the secret as of the hook's start (its own secrets, and as leader
+        its application's) or added it in this hook: what Juju's context knows of as owned."""
+        sid = secret_id_of(ref)
+        return sid in self._pending_secrets or (self._view is not None and sid in self._view.secrets.owned)
+
     async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None:
+        if not self._owned(ref):
+            raise ToolError(f'secret "{secret_id_of(ref)}" not found')
         remote = self._relation(relation_id).remote_app
         if unit and unit.rsplit("/", 1)[0] != remote:
             raise ToolError(f'cannot specify unit "{unit}" in relation to application "{remote}"')
