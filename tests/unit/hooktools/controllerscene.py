@@ -97,12 +97,12 @@ def build_template(root: Path) -> None:
                            ("mysql/1", (3,))):
             for rid in rids:
                 agents.enter_scope(svc, scene.model(), scene.machine_of(unit), unit, RelationRef(relation_id=rid))
-        scene.send("wordpress/0", HookCommitParams(commit_id="setup-1", secrets=[
+        scene.send("wordpress/0", HookCommitParams(commit_id="template-1", secrets=[
             SecretAdd(id=OWNED, owner="application", label="db-pass",
                       content={"password": "s3cret", "user": "admin", "pin": "123"}),
             SecretAdd(id=MINE, owner="unit", label="my-token", content={"token": "mine"}),
         ]))
-        scene.send("mysql/0", HookCommitParams(commit_id="setup-2", secrets=[
+        scene.send("mysql/0", HookCommitParams(commit_id="template-2", secrets=[
             SecretAdd(id=THEIRS, owner="application", content={"token": "old"}),
             SecretSet(id=THEIRS, content={"token": "new"}),
             SecretGrant(id=THEIRS, relation_id=3, app="wordpress"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -94,10 +95,13 @@ class Case:
     refused: str = ""
 
 
+_setup_hooks = itertools.count()
+
+
 def commit_from(unit: str, *changes) -> Callable[[ControllerScene], None]:
-    """A setup: an earlier hook of ``unit`` committed ``changes``."""
+    """A setup: an earlier hook of ``unit`` committed ``changes`` (each hook its own commit id)."""
     def setup(c: ControllerScene) -> None:
-        c.send(unit, HookCommitParams(commit_id=f"setup-{id(changes)}", secrets=list(changes)))
+        c.send(unit, HookCommitParams(commit_id=f"earlier-hook-{next(_setup_hooks)}", secrets=list(changes)))
     return setup
 
 
