@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pyjuju.wire import CommitReply, TaskBegun, UnitView
+from pyjuju.wire import CommitReply, TaskBegun, UnitView, encode_content
 from pyjuju.wire.agent import AgentOp
 
 Handler = Callable[[Any, str], Any]
@@ -71,3 +71,8 @@ def unit_view(**over: Any) -> UnitView:
                               "charm": {"url": "local:app-0", "sha256": "a" * 64}}
     fields.update(over)
     return UnitView.model_validate(fields)
+
+
+def b64text(content: dict[str, str]) -> dict[str, str]:
+    """Secret content as the agent wire carries it (base64 values) from plain text."""
+    return encode_content({k: v.encode() for k, v in content.items()})

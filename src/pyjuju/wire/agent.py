@@ -13,10 +13,13 @@ controller refuses a unit that is not on that machine.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = [
     "AGENT_OPS",
@@ -30,6 +33,9 @@ __all__ = [
     "HookCommitParams",
     "LeaderSettingsParams",
     "LogBatch",
+    "SecretContent",
+    "decode_content",
+    "encode_content",
     "PortChange",
     "RelationRef",
     "RelationSettingsQuery",
@@ -106,11 +112,33 @@ class PortChange(_Body):
     endpoints: list[str] | None = None
 
 
+def _base64_values(content: dict[str, str]) -> dict[str, str]:
+    for key, value in content.items():
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"secret content {key!r}: not base64") from None
+    return content
+
+
+SecretContent = Annotated[dict[str, str], AfterValidator(_base64_values)]
+"""A secret's key -> value, each value the base64 of its bytes, as Juju's API carries
+secret data: values may be any bytes (``key#base64=...``), and JSON carries only text."""
+
+
+def encode_content(content: Mapping[str, bytes]) -> dict[str, str]:
+    return {k: base64.b64encode(v).decode("ascii") for k, v in content.items()}
+
+
+def decode_content(content: Mapping[str, str]) -> dict[str, bytes]:
+    return {k: base64.b64decode(v) for k, v in content.items()}
+
+
 class SecretAdd(_Body):
     op: Literal["add"] = "add"
     id: str
     owner: Literal["application", "unit"] = "application"
-    content: dict[str, str] = Field(default_factory=dict)
+    content: SecretContent = Field(default_factory=dict)
     label: str | None = None
     description: str | None = None
     expire: str | None = None
@@ -120,7 +148,7 @@ class SecretAdd(_Body):
 class SecretSet(_Body):
     op: Literal["set"] = "set"
     id: str
-    content: dict[str, str] | None = None
+    content: SecretContent | None = None
     label: str | None = None
     description: str | None = None
     expire: str | None = None
@@ -231,7 +259,7 @@ class SecretGetParams(SecretQuery):
 class SecretValue(_Body):
     id: str
     revision: int
-    content: dict[str, str]
+    content: SecretContent
 
 
 class SecretAccess(_Body):

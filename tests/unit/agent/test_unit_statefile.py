@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from agent_fakes import b64text
 
 from pyjuju.agent.unit.state import (
     AppBagSeen,
@@ -33,7 +34,7 @@ def test_round_trip_every_field(tmp_path) -> None:
                     remote_app="pg", departing_unit="pg/1")
     commit = HookCommitParams(commit_id="x", ports=[PortChange(action="open", protocol="tcp", from_port=80,
                                                                to_port=80)],
-                              secrets=[SecretAdd(id="s1", content={"a": "b"}), SecretRemove(id="s2", revision=3)])
+                              secrets=[SecretAdd(id="s1", content=b64text({"a": "b"})), SecretRemove(id="s2", revision=3)])
     st = LocalState(
         charm_sha="ab" * 32, charm_version=3, charm_members=("a", "b/c"), installed=True,
         started=True, stopped=False, removed=False, leader=True, leader_settings_version=7,

@@ -30,6 +30,7 @@ from pyjuju.wire import (
     RelationView,
     TaskView,
     UnitState,
+    decode_content,
 )
 
 
@@ -260,3 +261,23 @@ def test_a_dying_unit_stops_removes_and_reports_dead_once_its_subordinates_are_g
     assert host.hooks()[-2:] == ["stop", "remove"]
     assert host.client.names("dead") == ["dead", "dead"]  # asked again, no crash in between
     assert ua.state.removed
+
+
+def test_binary_secret_content_travels_and_is_journalled(host: FakeHost) -> None:
+    """``key#base64=`` values need not be UTF-8: they reach the controller as base64 and
+    the unit's state journal (which holds the commit until it is confirmed) saves them."""
+    charm = host.charm()
+    host.on("install", "secret-add --owner unit --label bin data#base64=/w4A\n")
+
+    async def go() -> UnitAgent:
+        ua = UnitAgent(host, "app/0")
+        async with Running(ua):
+            ua.update(view(charm))
+            await until(lambda: ua.state.installed)
+        return ua
+
+    ua = asyncio.run(go())
+    [commit] = host.client.requests("commit")
+    [added] = commit.secrets
+    assert decode_content(added.content) == {"data": b"\xff\x0e\x00"} and added.label == "bin"
+    assert StateFile(ua.base / "state.json").load() == ua.state

@@ -39,9 +39,13 @@ from pyjuju.wire import (
     Empty,
     HookCommitParams,
     RelationSettingsQuery,
+    SecretAdd,
+    SecretGetParams,
     StatusValue,
     UnitStatusQuery,
     WatchMessage,
+    decode_content,
+    encode_content,
 )
 from pyjuju.wire import agent as ops
 
@@ -200,3 +204,17 @@ def test_watch_sends_a_snapshot_then_only_what_changed_and_carries_calls(svc, de
     assert update.type == "update" and update.model is None and update.machine is None
     new = update.units["app/0"]
     assert new is not None and new.config["greeting"] == "hi" and new.config_version == view.config_version + 1
+
+
+def test_secret_content_that_is_not_text_survives_the_round_trip(svc, deployed, tokens) -> None:
+    raw = {"key": b"\xff\xfe\x00binary", "text": "héllo".encode()}
+
+    async def go() -> dict[str, bytes]:
+        c = client_for(svc, tokens["machine-0"])
+        add = SecretAdd(id="d1111111111111111111", owner="unit", content=encode_content(raw))
+        await c.call(ops.COMMIT, HookCommitParams(commit_id="s1", secrets=[add]), "app/0")
+        got = await c.call(ops.SECRET_GET, SecretGetParams(ref="secret:d1111111111111111111"), "app/0")
+        await c.aclose()
+        return decode_content(got.content)
+
+    assert asyncio.run(go()) == raw

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from agent_fakes import b64text
 from fakehost import FakeHost
 
 from pyjuju.agent.hooks.context import HookContext, HookRelation, MachineNetwork
@@ -99,14 +100,14 @@ def build_template(root: Path) -> None:
                 agents.enter_scope(svc, scene.model(), scene.machine_of(unit), unit, RelationRef(relation_id=rid))
         scene.send("wordpress/0", HookCommitParams(commit_id="template-1", secrets=[
             SecretAdd(id=OWNED, owner="application", label="db-pass",
-                      content={"password": "s3cret", "user": "admin", "pin": "123"}),
-            SecretAdd(id=MINE, owner="unit", label="my-token", content={"token": "mine"}),
+                      content=b64text({"password": "s3cret", "user": "admin", "pin": "123"})),
+            SecretAdd(id=MINE, owner="unit", label="my-token", content=b64text({"token": "mine"})),
         ]))
         scene.send("mysql/0", HookCommitParams(commit_id="template-2", secrets=[
-            SecretAdd(id=THEIRS, owner="application", content={"token": "old"}),
-            SecretSet(id=THEIRS, content={"token": "new"}),
+            SecretAdd(id=THEIRS, owner="application", content=b64text({"token": "old"})),
+            SecretSet(id=THEIRS, content=b64text({"token": "new"})),
             SecretGrant(id=THEIRS, relation_id=3, app="wordpress"),
-            SecretAdd(id=HIDDEN, owner="application", content={"x": "y"}),
+            SecretAdd(id=HIDDEN, owner="application", content=b64text({"x": "y"})),
         ]))
     finally:
         svc.store.close()

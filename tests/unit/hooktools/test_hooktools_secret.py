@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from agent_fakes import b64text
 from controllerscene import (
     HIDDEN,
     MINE,
@@ -131,7 +132,7 @@ def granted(c: ControllerScene, sid: str = OWNED) -> list[tuple[str, int | None]
 
 grants_to_mysql = commit_from("wordpress/0", SecretGrant(id=OWNED, relation_id=3, app="mysql"),
                               SecretGrant(id=OWNED, relation_id=3, app="mysql", unit="mysql/0"))
-two_revisions = commit_from("wordpress/0", SecretSet(id=OWNED, content={"password": "n3w"}))
+two_revisions = commit_from("wordpress/0", SecretSet(id=OWNED, content=b64text({"password": "n3w"})))
 with_expiry = commit_from("wordpress/0", SecretSet(id=OWNED, description="db", expire="2025-01-01T06:06:06Z",
                                                    rotate="daily"))
 
@@ -597,7 +598,7 @@ def test_consumer_tracks_revision_until_refresh(sc: ControllerScene) -> None:
     hook = sc.hook()
     get = ["secret-get", THEIRS, "token"]
     assert sc.run(hook, *get).stdout == b"new\n"
-    sc.send("mysql/0", HookCommitParams(commit_id="newer", secrets=[SecretSet(id=THEIRS, content={"token": "newer"})]))
+    sc.send("mysql/0", HookCommitParams(commit_id="newer", secrets=[SecretSet(id=THEIRS, content=b64text({"token": "newer"}))]))
     assert sc.run(hook, *get).stdout == b"new\n"  # pinned by the first read
     assert sc.run(hook, *get, "--peek").stdout == b"newer\n"
     assert sc.consumer(THEIRS, "wordpress/0").revision == 2

@@ -33,6 +33,8 @@ from ...wire import (
     SecretSet,
     StatusValue,
     UnitView,
+    decode_content,
+    encode_content,
 )
 from ...wire import agent as ops
 from .toolctx import (
@@ -378,7 +380,7 @@ class HookContext:
             # existing secret is refused by the controller when the hook commits.
             raise ToolError(f'secret with label "{label}" already exists')
         sid = new_secret_id()
-        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,  # type: ignore[arg-type]
+        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=_encode(content), label=label,  # type: ignore[arg-type]
                                                description=description, expire=expire, rotate=rotate)
         self._secret_changes.append(self._pending_secrets[sid])
         return f"secret:{sid}"
@@ -402,10 +404,10 @@ class HookContext:
         if pending is not None:
             if ref and label and label != pending.label:
                 self._replace_pending(pending.model_copy(update={"label": label}))
-            return dict(pending.content)
+            return _decode(pending.content)
         res = await self._call(self._client.call(ops.SECRET_GET, ops.SecretGetParams(
             ref=ref, label=label, peek=peek, refresh=refresh), self.unit_name))
-        return dict(res.content)
+        return _decode(res.content)
 
     async def secret_set(self, ref: str | None, label_lookup: str | None, *, content: dict[str, str] | None,
                          label: str | None, description: str | None, expire: str | None,
@@ -416,13 +418,14 @@ class HookContext:
                 ("label", label), ("description", description), ("expire", expire), ("rotate", rotate))
                 if value is not None}
             if content is not None:
-                update["content"] = dict(content)
+                update["content"] = _encode(content)
             self._replace_pending(pending.model_copy(update=update))
             return
         if ref is None:
             info = await self.secret_info(None, label_lookup)
             ref = next(iter(info))
-        self._secret_changes.append(SecretSet(id=secret_id_of(ref), content=content, label=label,
+        self._secret_changes.append(SecretSet(id=secret_id_of(ref), content=None if content is None else _encode(content),
+                                              label=label,
                                               description=description, expire=expire, rotate=rotate))
 
     async def secret_info(self, ref: str | None, label: str | None) -> dict[str, Any]:
@@ -530,6 +533,15 @@ def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None
         to_port=port.to_port,
         endpoints=list(endpoints) if endpoints is not None else None,
     )
+
+
+def _encode(content: dict[str, str]) -> dict[str, str]:
+    """Tools hold secret values as text, bytes that are not UTF-8 carried by surrogateescape."""
+    return encode_content({k: v.encode("utf-8", "surrogateescape") for k, v in content.items()})
+
+
+def _decode(content: dict[str, str]) -> dict[str, str]:
+    return {k: v.decode("utf-8", "surrogateescape") for k, v in decode_content(content).items()}
 
 
 def _status_info(s: StatusValue | None) -> StatusInfo:

@@ -32,6 +32,7 @@ from ...wire import (
     LogBatch,
     RelationRef,
     RelationSettingsQuery,
+    SecretChange,
     SecretGetParams,
     SecretIds,
     SecretInfoReply,
@@ -48,6 +49,8 @@ from ...wire import (
     UnitState,
     UnitStatusQuery,
     UnitStatusReply,
+    decode_content,
+    encode_content,
 )
 from . import operations, relations, secrets, storage
 from .base import Services
@@ -142,12 +145,21 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
         if p.relation_settings or p.app_relation_settings:
             relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
         if p.secrets:
-            secrets.apply_changes(svc, tx, m, u, [c.model_dump() for c in p.secrets])
+            secrets.apply_changes(svc, tx, m, u, [_stored(c) for c in p.secrets])
         if p.storage_add:
             storage.add_instances(tx, m, u, p.storage_add)
         tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)
                        else "unit-status", **fields)
     return CommitReply(applied=True)
+
+
+def _stored(change: SecretChange) -> dict[str, Any]:
+    """A hook's secret change as the secrets service stores it: values as text, bytes
+    that are not UTF-8 carried by surrogateescape (the wire carries them in base64)."""
+    out = change.model_dump()
+    if out.get("content") is not None:
+        out["content"] = {k: v.decode("utf-8", "surrogateescape") for k, v in decode_content(out["content"]).items()}
+    return out
 
 
 def apply_port_changes(current: list[dict[str, Any]], p: HookCommitParams) -> list[dict[str, Any]]:
@@ -303,7 +315,9 @@ def add_logs(svc: Services, m: ModelRow, machine_id: str, unit: str, batch: LogB
 def secret_get(svc: Services, m: ModelRow, machine_id: str, unit: str, p: SecretGetParams) -> SecretValue:
     with svc.store.read() as tx:
         u = _own_unit(tx, m, machine_id, unit)
-    return SecretValue.model_validate(secrets.get_for_unit(svc, m, u, p.ref, p.label, p.peek, p.refresh))
+    found = secrets.get_for_unit(svc, m, u, p.ref, p.label, p.peek, p.refresh)
+    content = encode_content({k: v.encode("utf-8", "surrogateescape") for k, v in found["content"].items()})
+    return SecretValue(id=found["id"], revision=found["revision"], content=content)
 
 
 def secret_info(svc: Services, m: ModelRow, machine_id: str, unit: str, q: SecretQuery) -> SecretInfoReply:
