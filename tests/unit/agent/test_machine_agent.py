@@ -11,6 +11,7 @@ import pytest
 from agent_fakes import FakeAgentClient, unit_view
 from uniter_host import FakeHost, until
 
+from pyjuju.agent.hooks.env import SYSTEM_PATH
 from pyjuju.agent.machine.agent import AgentConfig, MachineAgent
 from pyjuju.agent.toolclient import install_tools
 from pyjuju.wire import MachineView, ModelView, TaskView, WatchMessage
@@ -76,7 +77,7 @@ def test_model_updates_reach_units_and_log_levels(tmp_path: Path) -> None:
 
 def test_machine_exec_runs_on_the_machine_and_reports(tmp_path: Path) -> None:
     agent, client, _ = make_agent(tmp_path)
-    tasks = (TaskView(id="5", name="juju-exec", params={"command": "echo $JUJU_MACHINE_ID; exit 2"}),
+    tasks = (TaskView(id="5", name="juju-exec", params={"command": "echo $JUJU_MACHINE_ID $PATH; exit 2"}),
              TaskView(id="6", name="juju-exec", params={"command": "true"}, status="running"))
 
     async def go() -> None:
@@ -86,7 +87,9 @@ def test_machine_exec_runs_on_the_machine_and_reports(tmp_path: Path) -> None:
 
     asyncio.run(go())
     done = {r.task_id: r for r in client.requests("task-finish")}
-    assert done["5"].status == "completed" and done["5"].results == {"return-code": 2, "stdout": "0\n"}
+    # the machine's own environment, not the agent's (whoever started the controller)
+    assert done["5"].status == "completed"
+    assert done["5"].results == {"return-code": 2, "stdout": f"0 {SYSTEM_PATH}\n"}
     # begun by an agent that died: failed, not run again
     assert done["6"].status == "failed" and "restarted" in done["6"].message
     assert [r.task_id for r in client.requests("task-begin")] == ["5"]

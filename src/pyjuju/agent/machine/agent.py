@@ -20,6 +20,7 @@ from ...core.errors import PyjujuError
 from ...wire import ModelView, TaskView, UnitView, WatchMessage
 from ...wire import agent as ops
 from ..hooks.context import MachineNetwork
+from ..hooks.env import SYSTEM_PATH
 from ..hooks.runner import run_command, task_results
 from ..toolclient import install_tools
 from ..unit.uniter import UnitAgent
@@ -184,7 +185,7 @@ class MachineAgent:
             if not (await self.client.call(ops.TASK_BEGIN, ops.TaskRef(task_id=tid))).run:
                 return
             output: dict[str, bytearray] = {}
-            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
+            env = {"PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/root"),
                    "LANG": "C.UTF-8", "JUJU_MACHINE_ID": self.machine_id}
             stdin = task.params.get("stdin")
             async with self.hook_lock:
