@@ -68,7 +68,7 @@ class LocalProvider:
         return f"pjbr{self.short}"
 
     def _subnet(self) -> ipaddress.IPv4Network:
-        return ipaddress.ip_network(self._state["subnet"])
+        return ipaddress.IPv4Network(self._state["subnet"])
 
     def _gateway(self) -> str:
         return str(self._subnet().network_address + 1)
