@@ -28,6 +28,7 @@ from ..agent.hooks.toolctx import (
 from ..agent.hooks.tools.formats import go_quote
 from ..core.names import unit_tag
 from ..core.ports import PortRange
+from ..wire.agent import SecretOwner
 
 
 @dataclasses.dataclass
@@ -491,7 +492,7 @@ class FakeToolContext:
         self,
         content: dict[str, str],
         *,
-        owner: str,
+        owner: SecretOwner,
         label: str | None,
         description: str | None,
         expire: str | None,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AGENT_OPS",
+    "SECRET_OWNERS",
     "AgentLogRecord",
     "AgentOp",
     "AgentStatusParams",
@@ -30,6 +31,7 @@ __all__ = [
     "HookCommitParams",
     "LeaderSettingsParams",
     "LogBatch",
+    "PortAction",
     "PortChange",
     "RelationRef",
     "RelationSettingsQuery",
@@ -41,6 +43,7 @@ __all__ = [
     "SecretIds",
     "SecretInfoReply",
     "SecretMetadata",
+    "SecretOwner",
     "SecretQuery",
     "SecretRemove",
     "SecretRevoke",
@@ -53,11 +56,18 @@ __all__ = [
     "TaskBegun",
     "TaskFinish",
     "TaskLog",
+    "TaskOutcome",
     "TaskRef",
     "UnitState",
     "UnitStatusQuery",
     "UnitStatusReply",
 ]
+
+
+PortAction = Literal["open", "close"]
+SecretOwner = Literal["application", "unit"]
+SECRET_OWNERS: tuple[SecretOwner, ...] = ("application", "unit")
+TaskOutcome = Literal["completed", "failed"]
 
 
 class _Body(BaseModel):
@@ -99,7 +109,7 @@ class UnitStatusReply(_Body):
 
 # -- hook commits ---------------------------------------------------------------------------
 class PortChange(_Body):
-    action: Literal["open", "close"]
+    action: PortAction
     protocol: str
     from_port: int = 0
     to_port: int = 0
@@ -109,7 +119,7 @@ class PortChange(_Body):
 class SecretAdd(_Body):
     op: Literal["add"] = "add"
     id: str
-    owner: Literal["application", "unit"] = "application"
+    owner: SecretOwner = "application"
     content: dict[str, str] = Field(default_factory=dict)
     label: str | None = None
     description: str | None = None
@@ -285,7 +295,7 @@ class TaskLog(TaskRef):
 
 
 class TaskFinish(TaskRef):
-    status: Literal["completed", "failed"]
+    status: TaskOutcome
     message: str = ""
     results: dict[str, Any] = Field(default_factory=dict)
 

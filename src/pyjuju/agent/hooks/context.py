@@ -24,10 +24,12 @@ from ...core.ports import PortRange
 from ...wire import (
     AgentStatusParams,
     HookCommitParams,
+    PortAction,
     PortChange,
     SecretAdd,
     SecretChange,
     SecretGrant,
+    SecretOwner,
     SecretRemove,
     SecretRevoke,
     SecretSet,
@@ -365,12 +367,12 @@ class HookContext:
             await self._call(self._log_action(message))
 
     # -- secrets ---------------------------------------------------------------
-    async def secret_add(self, content: dict[str, str], *, owner: str, label: str | None,
+    async def secret_add(self, content: dict[str, str], *, owner: SecretOwner, label: str | None,
                          description: str | None, expire: str | None, rotate: str | None) -> str:
         if owner != "unit" and not self._leader:
             raise ToolError("this unit is not the leader")
         sid = new_secret_id()
-        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,  # type: ignore[arg-type]
+        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,
                                                description=description, expire=expire, rotate=rotate)
         self._secret_changes.append(self._pending_secrets[sid])
         return f"secret:{sid}"
@@ -493,9 +495,9 @@ class HookContext:
             raise ToolError(e.message) from None
 
 
-def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
+def _port_change(action: PortAction, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
     return PortChange(
-        action=action,  # type: ignore[arg-type]
+        action=action,
         protocol=port.protocol,
         from_port=port.from_port,
         to_port=port.to_port,
