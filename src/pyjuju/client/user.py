@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -248,7 +248,7 @@ class Client:
         self._call("POST", f"/api/models/{self._m(model)}/applications/{application}/trust",
                    body=_wire().TrustParams(trust=trust).model_dump())
 
-    def ssh_keys(self, model: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+    def ssh_keys(self, model: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> list[str]:
         body = _wire().SshKeysParams(add=list(add), remove=list(remove)).model_dump()
         return self._call("POST", f"/api/models/{self._m(model)}/ssh-keys", body=body)["keys"]
 
@@ -280,8 +280,8 @@ class Client:
         self._call("DELETE", f"/api/models/{self._m(model)}/secrets/{quote(ref, safe='')}", params=params)
 
     # -- logs -----------------------------------------------------------------
-    def logs(self, model: str, *, after: int = 0, lines: int | None = None, include: list[str] = (),  # type: ignore[assignment]
-             exclude: list[str] = (), level: str | None = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    def logs(self, model: str, *, after: int = 0, lines: int | None = None, include: Sequence[str] = (),
+             exclude: Sequence[str] = (), level: str | None = None) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"after": after, "include": list(include), "exclude": list(exclude)}
         if lines is not None:
             params["lines"] = lines
@@ -289,8 +289,8 @@ class Client:
             params["level"] = level
         return self._call("GET", f"/api/models/{self._m(model)}/logs", params=params)
 
-    def stream_logs(self, model: str, *, after: int = 0, include: list[str] = (),  # type: ignore[assignment]
-                    exclude: list[str] = (), level: str | None = None) -> Iterator[dict[str, Any]]:
+    def stream_logs(self, model: str, *, after: int = 0, include: Sequence[str] = (),
+                    exclude: Sequence[str] = (), level: str | None = None) -> Iterator[dict[str, Any]]:
         """Yield new log records as the controller stores them (blocks)."""
         from urllib.parse import urlencode
 
