@@ -58,7 +58,8 @@ def call(address: bytes, request: "dict[str, Any]") -> "dict[str, Any]":
     data = b"".join(chunks)
     if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
         fail("cannot talk to the unit agent: truncated reply")
-    return marshal.loads(data[4:])
+    reply: dict[str, Any] = marshal.loads(data[4:])
+    return reply
 
 
 def main() -> None:
