@@ -20,7 +20,7 @@ from ...core.errors import (
     UnitNotFoundError,
 )
 from ...core.ports import PortRange
-from ...store import ModelRow, UnitRow
+from ...store import ModelRow, ReadTx, UnitRow
 from ...wire import (
     AgentStatusParams,
     CommitReply,
@@ -56,7 +56,7 @@ from .status import derived_app_status, unit_display_status
 from .units import finish_unit_removal
 
 
-def _own_unit(tx: Any, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
+def _own_unit(tx: ReadTx, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
     u = tx.unit(m.uuid, unit)
     if u is None:
         raise UnitNotFoundError(f'unit "{unit}" not found', unit=unit)
