@@ -178,17 +178,15 @@ class HookContext:
             current[PortRange.parse(entry.range)] = None if entry.endpoints is None else set(entry.endpoints)
         for ch in self._port_changes:
             rng = PortRange(ch.protocol, ch.from_port, ch.to_port)
+            have = current.get(rng, set())  # None: open on every endpoint
             if ch.action == "open":
-                if ch.endpoints is None or current.get(rng, set()) is None:
-                    current[rng] = None
-                else:
-                    current.setdefault(rng, set()).update(ch.endpoints)  # type: ignore[union-attr]
-            elif ch.endpoints is None or current.get(rng) is None:
+                current[rng] = None if ch.endpoints is None or have is None else have | set(ch.endpoints)
+            elif ch.endpoints is None or have is None:
                 current.pop(rng, None)
+            elif left := have - set(ch.endpoints):
+                current[rng] = left
             else:
-                current[rng].difference_update(ch.endpoints)  # type: ignore[union-attr]
-                if not current[rng]:
-                    current.pop(rng)
+                current.pop(rng, None)
         return [
             OpenedPort(range=r, endpoints=None if e is None else tuple(sorted(e)))
             for r, e in sorted(current.items())

@@ -112,7 +112,7 @@ def _endpoint(b: Binding[Any, Any]) -> Callable[..., Any]:
 
     # FastAPI reads the signature: give it this call's request model as the body.
     P = inspect.Parameter
-    endpoint.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+    endpoint.__signature__ = inspect.Signature([  # type: ignore[attr-defined]  # inspect reads it; typeshed does not declare it on functions
         P("request", P.POSITIONAL_OR_KEYWORD, annotation=b.op.request),
         P("unit", P.POSITIONAL_OR_KEYWORD, default=Query("", description="The unit acted for."), annotation=str),
         P("ident", P.POSITIONAL_OR_KEYWORD, default=Depends(machine), annotation=Identity),
