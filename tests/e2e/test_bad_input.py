@@ -115,7 +115,8 @@ def test_wrong_or_missing_token_is_refused(deployed: Juju) -> None:
         r = httpx.get(f"{url}/api/models/{model}/status", headers=headers)
         assert r.status_code == 401
     # The admin token is a user credential: agent calls refuse it.
-    r = httpx.post(f"{url}/api/agent/units/good/0/dead", json={}, headers={"Authorization": f"Bearer {token}"})
+    r = httpx.post(f"{url}/api/agent/ops/dead", params={"unit": "good/0"}, json={},
+                   headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
     assert snapshot(deployed) == before
 

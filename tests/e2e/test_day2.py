@@ -6,6 +6,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import yaml
+
 from .harness import Juju
 
 SECRET_VALUE = "topsecret-7c1f9a"
@@ -109,7 +111,13 @@ def test_user_secret_lifecycle(juju: Juju, tmp_path: Path) -> None:
     sid = uri.removeprefix("secret:")
     shown = json.loads(juju.cli("show-secret", "apikey", "--reveal", "--format", "json").stdout)
     assert shown[sid]["content"]["Data"] == {"token": "abc123xyz"}
-    assert shown[sid]["owner"] == juju.model and shown[sid]["description"] == "an api key"
+    assert shown[sid]["owner"] == "<model>" and shown[sid]["description"] == "an api key"
+    assert yaml.safe_load(juju.cli("show-secret", "apikey").stdout)[sid]["owner"] == "<model>"
+    table = juju.cli("secrets").stdout.splitlines()
+    assert table[0].split()[:3] == ["ID", "Name", "Owner"] and table[1].split()[:3] == [sid, "apikey", "<model>"]
+    for owner in ("<model>", "model"):
+        assert list(json.loads(juju.cli("secrets", "--owner", owner, "--format", "json").stdout)) == [sid]
+    assert json.loads(juju.cli("secrets", "--owner", "application-x", "--format", "json").stdout) == {}
     assert shown[sid]["created"] == shown[sid]["updated"]
     juju.cli("update-secret", uri, "token=def456")
     shown = json.loads(juju.cli("show-secret", uri, "--revisions", "--format", "json").stdout)

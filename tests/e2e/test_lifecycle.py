@@ -38,11 +38,13 @@ def simple_charm(root: Path, name: str = "simple", extra: str = "") -> Path:
 
 
 def test_update_status_runs_on_the_model_interval(juju: Juju, tmp_path: Path) -> None:
+    juju.cli("deploy", str(simple_charm(tmp_path / "c")))
+    juju.wait_idle(["simple"])
+    # The unit's timer started on the default 5 minutes; a new interval restarts it (as
+    # Juju's does), so update-status comes within seconds, not after the old 5 minutes.
     juju.cli("model-config", "update-status-hook-interval=1s")
     cfg = json.loads(juju.cli("model-config", "--format", "json").stdout)
     assert cfg["update-status-hook-interval"] == {"Value": "1s", "Source": "model"}
-    juju.cli("deploy", str(simple_charm(tmp_path / "c")))
-    juju.wait_idle(["simple"])
     juju.wait(lambda st: juju.hooks("simple/0").count("update-status") >= 2, timeout=60,
               what="two update-status hooks")
     hooks = juju.hooks("simple/0")

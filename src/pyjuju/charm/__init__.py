@@ -2,7 +2,10 @@
 
 One parser shared by the CLI, the controller and the unit agent, so they agree
 on what a charm is. Everything here reads files and returns frozen values; it
-imports nothing of pyjuju but :mod:`pyjuju.core`.
+imports nothing of pyjuju but :mod:`pyjuju.core`. Packing a source tree is the
+exception that runs things: :mod:`.parts` says what a ``charmcraft.yaml``'s
+parts are, :mod:`.lifecycle` runs them (``charmplugin``, ``uvplugin``, and
+``craftctl`` for their scripts) and :mod:`.pack` zips the result.
 
 Errors (all from :mod:`pyjuju.core.errors`)::
 

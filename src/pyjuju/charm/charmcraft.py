@@ -79,8 +79,6 @@ class CharmcraftProject:
     """The ``actions`` section, or None if absent."""
     bases: list[dict[str, Any]]
     """manifest.yaml ``bases``: ``[{name, channel, architectures}]``."""
-    entrypoint: str = "src/charm.py"
-    """The charm's main script, from ``parts.charm.charm-entrypoint``."""
 
 
 def split_charmcraft(data: Any, file: str = CHARMCRAFT_FILE) -> CharmcraftProject:
@@ -131,7 +129,6 @@ def split_charmcraft(data: Any, file: str = CHARMCRAFT_FILE) -> CharmcraftProjec
         config=config,
         actions=actions,
         bases=_manifest_bases(doc, file),
-        entrypoint=_entrypoint(doc, file),
     )
 
 
@@ -240,13 +237,3 @@ def _manifest_bases(doc: dict[str, Any], file: str) -> list[dict[str, Any]]:
 
 def _base_dict(key: tuple[str, str], arches: list[str]) -> dict[str, Any]:
     return {"name": key[0], "channel": key[1], "architectures": list(arches)}
-
-
-def _entrypoint(doc: dict[str, Any], file: str) -> str:
-    parts = doc.get("parts")
-    if not isinstance(parts, dict) or not isinstance(parts.get("charm"), dict):
-        return "src/charm.py"
-    value = parts["charm"].get("charm-entrypoint")
-    if value is None:
-        return "src/charm.py"
-    return expect_str(value, file, "parts.charm.charm-entrypoint")

@@ -118,10 +118,6 @@ def _compatible(a: AppEndpoint, b: AppEndpoint) -> bool:
     return True
 
 
-def is_container(a: AppEndpoint, b: AppEndpoint | None = None) -> bool:
-    return a.scope == "container" or (b is not None and b.scope == "container")
-
-
 def relation_key(eps: list[AppEndpoint]) -> str:
     """``requirer:ep provider:ep`` (Juju lists the requirer first), or ``app:ep`` for peers."""
     order = {"requirer": 0, "peer": 1, "provider": 2}

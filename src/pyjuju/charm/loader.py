@@ -112,23 +112,49 @@ class _ZipSource(_Source):
 def is_source_tree(path: str | Path) -> bool:
     """Whether ``path`` is a charm *source* tree that must be packed before use.
 
-    A packed or hand-written charm has ``metadata.yaml``; a ``charmcraft init``
-    project has only ``charmcraft.yaml`` plus ``src/`` (its dependencies are
-    not installed yet), so deploying it means packing it first.
+    A packed charm has ``manifest.yaml`` (packing writes it) and is used as it
+    is, and so is a hand-written charm directory (``metadata.yaml`` and
+    ``hooks/``, perhaps with a ``charmcraft.yaml`` that only lists bases). A
+    charmcraft project must be packed: one with only ``charmcraft.yaml`` plus
+    ``src/`` (``charmcraft init``), and one that keeps ``metadata.yaml``,
+    ``config.yaml`` and ``actions.yaml`` beside ``charmcraft.yaml`` but has
+    ``parts`` to build (unless they are only the ``reactive`` part a built
+    reactive charm keeps beside its ``hooks/``), or an entry point and no
+    ``dispatch`` yet (its hooks could not run unpacked).
     """
     root = Path(path)
-    if not root.is_dir() or (root / "metadata.yaml").exists():
-        return False
     cc_file = root / CHARMCRAFT_FILE
-    if not cc_file.is_file():
+    if not root.is_dir() or not cc_file.is_file() or (root / "manifest.yaml").exists():
         return False
-    if (root / "src").is_dir():
-        return True
     try:
         data = load_yaml(cc_file.read_bytes(), CHARMCRAFT_FILE)
     except CharmError:
+        # Let packing report the broken charmcraft.yaml, unless the directory is a charm as it is.
+        return not (root / "metadata.yaml").exists()
+    if not isinstance(data, dict) or data.get("type") == "bundle":
         return False
-    return isinstance(data, dict) and data.get("type") == "charm"
+    if not (root / "metadata.yaml").exists():
+        return (root / "src").is_dir() or data.get("type") == "charm"
+    parts = data.get("parts")
+    if parts:
+        # The output of `charm build` carries its source's reactive part and
+        # is a complete hooks charm: deploy it as it is.
+        return not ((root / "hooks").is_dir() and _only_reactive(parts))
+    entry = _entrypoint_of(data)
+    return (root / entry).is_file() and not (root / "dispatch").exists()
+
+
+def _only_reactive(parts: Any) -> bool:
+    if not isinstance(parts, dict):
+        return False
+    return all(isinstance(p, dict) and (p.get("plugin") or name) == "reactive" for name, p in parts.items())
+
+
+def _entrypoint_of(data: dict[str, Any]) -> str:
+    parts = data.get("parts")
+    charm_part = parts.get("charm") if isinstance(parts, dict) else None
+    entry = charm_part.get("charm-entrypoint") if isinstance(charm_part, dict) else None
+    return entry if isinstance(entry, str) and entry else "src/charm.py"
 
 
 def load_charm(path: str | Path) -> Charm:

@@ -18,7 +18,7 @@ import click
 from ..core.errors import PyjujuError
 from .clientstore import ClientStore
 from .context import Connector, Target, resolve
-from .render.formats import render
+from .render.formats import render, unknown_format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,7 +115,15 @@ def format_option(default: str, choices: tuple[str, ...]) -> Callable[[F], F]:
         f = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
                          help="Write the output to this file instead of stdout.")(f)
         return click.option("--format", "fmt", default=default, metavar="|".join(choices),
+                            callback=_known_format,
                             help=f"Output format ({'|'.join(choices)}; default {default}).")(f)
+
+    def _known_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        # Checked while parsing, as Juju's flag parser does: before any call to the controller.
+        if value not in choices:
+            raise unknown_format(value)
+        return value
+
     return deco
 
 

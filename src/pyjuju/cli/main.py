@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "add-model", "destroy-model", "model-config", "models", "show-model", "switch",
     ),
     "operations": (
-        "exec", "operations", "run", "show-task",
+        "exec", "operations", "run", "show-operation", "show-task",
     ),
     "relations": (
         "add-relation", "integrate", "relate", "remove-relation",
@@ -52,6 +52,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "secrets": (
         "add-secret", "grant-secret", "remove-secret", "revoke-secret", "secrets", "show-secret",
         "update-secret",
+    ),
+    "startstop": (
+        "start-controller", "stop-controller",
     ),
     "ssh": (
         "scp", "ssh",

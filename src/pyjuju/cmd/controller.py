@@ -128,6 +128,10 @@ async def serve(data_dir: Path) -> None:
         for t in workers:
             t.cancel()
         store.close()
+        # Gone means not listening: a stale api.json would tell the next
+        # start-controller that its new process is already up.
+        (data_dir / "api.json").unlink(missing_ok=True)
+        log.info("controller %s stopped", cfg["name"])
 
 
 def _first_start(svc: Services, cfg: dict[str, Any]) -> None:

@@ -15,7 +15,6 @@ __all__ = [
     "AddStorageParams",
     "AnnotationsParams",
     "AttachResourceParams",
-    "API_VERSION",
     "AddModelParams",
     "AddUnitsParams",
     "ConfigParams",
@@ -38,7 +37,6 @@ __all__ = [
     "UnexposeParams",
 ]
 
-API_VERSION = 1
 
 
 class _Body(BaseModel):

@@ -176,7 +176,9 @@ def test_missing_entrypoint(mini_source: Path, tmp_path: Path) -> None:
     (mini_source / "src" / "charm.py").unlink()
     with pytest.raises(CharmError) as info:
         pack_source_tree(mini_source, tmp_path / "out")
-    assert info.value.details["file"] == "src/charm.py"
+    assert info.value.details["file"] == "charmcraft.yaml"
+    assert info.value.details["field"] == "parts.charm.charm-entrypoint"
+    assert '"src/charm.py" not found' in str(info.value)
 
 
 def test_not_a_source_tree(tmp_path: Path) -> None:

@@ -172,3 +172,18 @@ def test_add_storage_and_attach_resource(inprocess: InProcessController, tmp_pat
     assert ok(inprocess, "attach-resource", "st", f"conf={conf}")[1] == 'resource "conf" is now revision 1\n'
     (res,) = json.loads(ok(inprocess, "resources", "st", "--format", "json")[0])["resources"]
     assert (res["name"], res["revision"], res["size"], res["origin"]) == ("conf", 1, 2, "upload")
+
+
+def test_a_background_run_points_at_show_operation(inprocess: InProcessController,
+                                                   charms: dict[str, Path]) -> None:
+    ok(inprocess, "deploy", str(charms["web"]))
+    _, err = ok(inprocess, "exec", "--unit", "web/0", "--background", "--", "hostname")
+    assert err.splitlines() == ["Scheduled operation 1 with task 2",
+                                "Check operation status with 'pyjuju show-operation 1'"]
+    doc = yaml.safe_load(ok(inprocess, "show-operation", "1")[0])
+    assert doc["summary"] == "exec hostname" and doc["status"] == "pending"
+    assert doc["tasks"]["2"]["unit"] == "web/0" and doc["tasks"]["2"]["status"] == "pending"
+    assert json.loads(ok(inprocess, "show-operation", "1", "--format", "json")[0]) == doc
+    r = inprocess.cli("show-operation", "99")
+    assert (r.exit_code, r.stderr) == (1, 'ERROR operation "99" not found\n')
+    assert inprocess.cli("show-operation", "1", "--format", "tabular").exit_code == 2

@@ -100,3 +100,17 @@ def test_the_api_answers_with_the_status_of_the_error_class(
     with httpx.Client(transport=inprocess.transport, base_url="http://controller.invalid") as http:
         resp = http.get("/api/models")
     assert (resp.status_code, resp.json()["error"]["code"]) == (401, "unauthorized")
+
+
+def test_an_unknown_format_is_a_flag_error_before_any_call(inprocess: InProcessController) -> None:
+    """Juju's flag parser refuses ``--format xml`` (exit 2) before it talks to the controller."""
+    for args in (("status", "--format", "xml"), ("models", "--format", "xml"), ("config", "x", "--format", "xml"),
+                 ("show-operation", "1", "--format", "tabular")):
+        r = inprocess.cli(*args, "-m", "nosuch") if args[0] != "models" else inprocess.cli(*args)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert r.stderr == f'ERROR invalid value "{args[-1]}" for option --format: unknown format "{args[-1]}"\n'
+
+
+def test_model_config_names_the_model_of_an_unknown_key(inprocess: InProcessController) -> None:
+    r = inprocess.cli("model-config", "nosuch-key")
+    assert (r.exit_code, r.stderr) == (1, 'ERROR key "nosuch-key" not found in "default" model.\n')

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from pyjuju.cli.commands.controllers import _is_controller, _local_cleanup
+from pyjuju.cli.commands.controllers import _local_cleanup
+from pyjuju.cli.controllerproc import is_controller as _is_controller
 
 
 def test_a_recycled_pid_is_left_alone(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def test_exec_on_a_unit_and_a_failing_command_on_a_machine(replay: Replay) -> No
 def test_secrets_list_reveal_and_revisions(replay: Replay) -> None:
     (secret,) = replay.case("secrets").secrets()
     assert secret.uri == "secret:d0000000000000000000" and secret.revision == 2
-    assert secret.owner == "golden" and secret.name == "creds" and secret.description == "db creds"
+    assert secret.owner == "<model>" and secret.name == "creds" and secret.description == "db creds"
     assert secret.created == datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     assert secret.access is not None and [(a.target, a.scope, a.role) for a in secret.access] == [
         ("ops", "model", "view")]

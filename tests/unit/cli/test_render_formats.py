@@ -10,7 +10,7 @@ import yaml
 from status_fixtures import DEMO, SINCE, SMALL, WEB_K8S, fresh
 
 from pyjuju.cli.render.formats import localize_times, render, to_json, to_yaml
-from pyjuju.core.errors import InvalidArgumentError
+from pyjuju.core.errors import UsageError
 
 
 @pytest.fixture
@@ -74,11 +74,11 @@ def test_render_dispatches_on_format():
 
 
 @pytest.mark.parametrize("fmt", ["xml", "tabular", "short", ""])
-def test_unknown_format_is_an_invalid_argument(fmt):
-    with pytest.raises(InvalidArgumentError) as info:
+def test_unknown_format_is_a_usage_error(fmt):
+    with pytest.raises(UsageError) as info:
         render({}, fmt)
     assert str(info.value) == f'invalid value "{fmt}" for option --format: unknown format "{fmt}"'
-    assert info.value.code == "invalid-argument"
+    assert info.value.exit_code == 2
 
 
 # -- localize_times ---------------------------------------------------------

@@ -230,3 +230,41 @@ def test_netns_machine_gets_namespace_and_bridge(tmp_path) -> None:
         subprocess.run(["ip", "netns", "del", ns_name], capture_output=True)
         for link in netns_mod.list_links(f"pjv{short}") + netns_mod.list_links(f"pjbr{short}"):
             subprocess.run(["ip", "link", "del", link], capture_output=True)
+
+
+@needs_netns
+def test_after_a_reboot_the_namespace_comes_back_with_the_agent(tmp_path) -> None:
+    """A reboot takes every process, namespace, veth and the bridge; the directory stays."""
+    controller = str(uuid.uuid4())
+    model = str(uuid.uuid4())
+    short = controller.replace("-", "")[:6]
+    ns_name = f"pyjuju-{model.replace('-', '')[:6]}-0"
+    p = LocalProvider(tmp_path / "ns-provider", controller_uuid=controller, network="netns")
+    try:
+        p.prepare()
+        inst = p.start_instance(spec("0", model_uuid=model))
+        before = state_of(p)["instances"][ns_name]
+        # the "reboot"
+        process.signal_group(before["pid"], signal.SIGKILL)
+        wait_dead(before["pid"])
+        subprocess.run(["ip", "netns", "del", ns_name], check=True)
+        subprocess.run(["ip", "link", "del", p.bridge], check=True)
+        assert netns_mod.list_namespaces(ns_name) == [] and netns_mod.list_links(before["veth"]) == []
+
+        again = LocalProvider(tmp_path / "ns-provider", controller_uuid=controller, network="netns")
+        again.prepare()  # what a starting controller does first
+        assert again.ensure_running(inst.instance_id) is True
+        after = state_of(again)["instances"][ns_name]
+        assert after["address"] == before["address"] and after["veth"] == before["veth"]
+        assert ns_name in netns_mod.list_namespaces(ns_name)
+        assert after["pid"] in netns_mod.namespace_pids(ns_name)
+        assert before["address"] in _ip("-n", ns_name, "addr", "show", "eth0")
+        cfg = json.loads((Path(after["dir"]) / "agent.json").read_text())
+        assert cfg["mac_address"] == after["mac"] and cfg["token"] == "secret-token"
+        assert again.ensure_running(inst.instance_id) is False
+        again.destroy_all()
+    finally:
+        p.destroy_all()
+        subprocess.run(["ip", "netns", "del", ns_name], capture_output=True)
+        for link in netns_mod.list_links(f"pjv{short}") + netns_mod.list_links(f"pjbr{short}"):
+            subprocess.run(["ip", "link", "del", link], capture_output=True)

@@ -4,7 +4,6 @@ trust, machines, model constraints, SSH keys, the client's clouds and credential
 
 from __future__ import annotations
 
-import os
 import platform
 import stat
 import sys
@@ -17,8 +16,8 @@ import yaml
 from ...core.constraints import Constraints
 from ...core.errors import InvalidArgumentError, NotFoundError, NotSupportedError, UsageError
 from ...core.version import JUJU_VERSION, PYJUJU_VERSION
+from .. import clientfiles
 from ..app import Session, cli, emit, format_option, info, model_option
-from ..clientstore import data_dir
 
 
 def version_string() -> str:
@@ -168,37 +167,6 @@ for _name, _what in (("offer", "cross-model relations (offers)"), ("consume", "c
 
 
 # -- the client's clouds and credentials (clouds.yaml, credentials.yaml) ---------------
-def _read(name: str) -> dict[str, Any]:
-    try:
-        return yaml.safe_load((data_dir() / name).read_text()) or {}
-    except FileNotFoundError:
-        return {}
-
-
-def client_credential(cloud: str, name: str) -> dict[str, Any] | None:
-    """One credential from the client's credentials.yaml, or None."""
-    creds = (_read("credentials.yaml").get("credentials") or {}).get(cloud) or {}
-    found = creds.get(name)
-    return found if isinstance(found, dict) else None
-
-
-def host_base() -> str:
-    """``debian@12``: the base of this host, which local machines share."""
-    try:
-        osr = platform.freedesktop_os_release()
-    except OSError:
-        return ""
-    return f'{osr.get("ID", "")}@{osr.get("VERSION_ID", "")}'
-
-
-def _write(name: str, doc: dict[str, Any], mode: int = 0o644) -> None:
-    path = data_dir() / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w") as f:
-        yaml.safe_dump(doc, f)
-
-
 def _load_yaml_file(path: str, key: str) -> dict[str, Any]:
     doc = yaml.safe_load(Path(path).read_text()) or {}
     if not isinstance(doc, dict) or not isinstance(doc.get(key), dict):
@@ -228,12 +196,12 @@ def add_cloud(cloud: str, file_arg: str | None, file_: str | None, credential: s
     clouds = _load_yaml_file(path, "clouds")
     if cloud not in clouds:
         raise InvalidArgumentError(f'cloud "{cloud}" not found in {path}')
-    doc = _read("clouds.yaml")
+    doc = clientfiles.read("clouds.yaml")
     doc.setdefault("clouds", {})
     if cloud in doc["clouds"] and not force:
         raise InvalidArgumentError(f'cloud "{cloud}" already exists; use update-cloud')
     doc["clouds"][cloud] = clouds[cloud]
-    _write("clouds.yaml", doc)
+    clientfiles.write("clouds.yaml", doc)
 
 
 @cli.command("update-cloud")
@@ -243,11 +211,11 @@ def add_cloud(cloud: str, file_arg: str | None, file_: str | None, credential: s
 def update_cloud(cloud: str, file_: str, client: bool, controller: str | None) -> None:
     """Replace a cloud definition."""
     clouds = _load_yaml_file(file_, "clouds")
-    doc = _read("clouds.yaml")
+    doc = clientfiles.read("clouds.yaml")
     if cloud not in (doc.get("clouds") or {}):
         raise NotFoundError(f'cloud "{cloud}" not found')
     doc["clouds"][cloud] = clouds.get(cloud, next(iter(clouds.values())))
-    _write("clouds.yaml", doc)
+    clientfiles.write("clouds.yaml", doc)
 
 
 @cli.command("show-cloud")
@@ -258,7 +226,7 @@ def update_cloud(cloud: str, file_: str, client: bool, controller: str | None) -
 def show_cloud(cloud: str, include_config: bool, fmt: str, output: str | None, client: bool,
                controller: str | None) -> None:
     """Show a cloud definition."""
-    doc = (_read("clouds.yaml").get("clouds") or {}).get(cloud)
+    doc = (clientfiles.read("clouds.yaml").get("clouds") or {}).get(cloud)
     if doc is None:
         if cloud in ("local", "localhost"):
             doc = {"type": "local", "description": "Processes (and network namespaces) on this host"}
@@ -272,11 +240,11 @@ def show_cloud(cloud: str, include_config: bool, fmt: str, output: str | None, c
 @_cloud_options
 def remove_cloud(cloud: str, client: bool, controller: str | None) -> None:
     """Forget a cloud definition."""
-    doc = _read("clouds.yaml")
+    doc = clientfiles.read("clouds.yaml")
     if cloud not in (doc.get("clouds") or {}):
         raise NotFoundError(f'cloud "{cloud}" not found')
     del doc["clouds"][cloud]
-    _write("clouds.yaml", doc)
+    clientfiles.write("clouds.yaml", doc)
 
 
 @cli.command("clouds")
@@ -286,7 +254,7 @@ def remove_cloud(cloud: str, client: bool, controller: str | None) -> None:
 def clouds(fmt: str, output: str | None, client: bool, controller: str | None, all_: bool) -> None:
     """List clouds: local, plus those added with add-cloud."""
     doc = {"local": {"type": "local", "description": "Processes (and network namespaces) on this host"}}
-    doc.update(_read("clouds.yaml").get("clouds") or {})
+    doc.update(clientfiles.read("clouds.yaml").get("clouds") or {})
 
     def tabular(d: dict[str, Any]) -> str:
         from ..render.tables import Table
@@ -307,9 +275,9 @@ def clouds(fmt: str, output: str | None, client: bool, controller: str | None, a
 def add_credential(cloud: str, file_: str, region: str | None, client: bool, controller: str | None) -> None:
     """Add credentials for a cloud from a YAML file ({credentials: {CLOUD: {NAME: {...}}}})."""
     creds = _load_yaml_file(file_, "credentials")
-    doc = _read("credentials.yaml")
+    doc = clientfiles.read("credentials.yaml")
     doc.setdefault("credentials", {}).setdefault(cloud, {}).update(creds.get(cloud) or {})
-    _write("credentials.yaml", doc, mode=0o600)
+    clientfiles.write("credentials.yaml", doc, mode=0o600)
 
 
 @cli.command("credentials")
@@ -320,7 +288,7 @@ def add_credential(cloud: str, file_: str, region: str | None, client: bool, con
 def credentials(cloud: str | None, show_secrets: bool, fmt: str, output: str | None, client: bool,
                 controller: str | None) -> None:
     """List the client's credentials."""
-    creds = _read("credentials.yaml").get("credentials") or {}
+    creds = clientfiles.read("credentials.yaml").get("credentials") or {}
     out: dict[str, Any] = {}
     for cname, entries in creds.items():
         if cloud and cname != cloud:

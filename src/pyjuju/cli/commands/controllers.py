@@ -1,4 +1,4 @@
-"""bootstrap, destroy-controller, controllers, kill-controller."""
+"""bootstrap, destroy-controller, controllers, kill-controller (start/stop: startstop.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,12 @@ from ...core.errors import (
     InvalidArgumentError,
     NotFoundError,
     NotSupportedError,
-    ProviderError,
 )
+from .. import controllerproc
 from ..app import Session, cli, emit, format_option, info
+from ..clientfiles import client_credential, host_base
 from ..clientstore import ClientStore
 from ..keyvalues import parse_settings
-from .compat import client_credential, host_base
 
 CLOUDS = {"local": "local", "localhost": "local"}
 PROVIDER_KEYS = {"network"}
@@ -111,21 +109,14 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
     }
     (data_dir / "controller.json").write_text(json.dumps(cfg, indent=1))
     info(f'Creating controller "{name}" on {cloud_name}/{cfg["region"]}')
-    log = open(data_dir / "controller.out", "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pyjuju.cmd.controller", "--data-dir", str(data_dir)],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    log.close()
-    api = _wait_for_api(data_dir, proc)
+    proc = controllerproc.spawn_controller(data_dir)
+    api = controllerproc.wait_for_api(data_dir, proc)
     info_doc = {
         "uuid": ctl_uuid,
-        "api-endpoints": [f"http://{api['addresses'][0]}"],
-        "agent-endpoints": [f"http://{a}" for a in api["addresses"]],
+        **controllerproc.endpoints(api),
         "cloud": "local",
         "region": cfg["region"],
         "data-dir": str(data_dir),
-        "pid": api["pid"],
     }
     store.add_controller(name, info_doc, token, switch=not no_switch)
     store.set_current_model(name, "admin/default")
@@ -133,25 +124,6 @@ def bootstrap(cloud: str, controller_name: str | None, config: tuple[str, ...], 
     info('Current model is "default". Deploy with: pyjuju deploy <charm path>')
 
 
-def _wait_for_api(data_dir: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    api_file = data_dir / "api.json"
-    while time.monotonic() < deadline:
-        if api_file.exists():
-            return json.loads(api_file.read_text())
-        if proc.poll() is not None:
-            tail = _tail(data_dir / "controller.log") or _tail(data_dir / "controller.out")
-            raise ProviderError(f"controller failed to start:\n{tail}")
-        time.sleep(0.05)
-    proc.kill()
-    raise ProviderError(f"controller did not start within {timeout:.0f}s; see {data_dir / 'controller.log'}")
-
-
-def _tail(path: Path, n: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except FileNotFoundError:
-        return ""
 
 
 @cli.command("destroy-controller")
@@ -173,7 +145,7 @@ def destroy_controller(controller_name: str, no_prompt: bool, destroy_all_models
     except ConnectionFailedError:
         info("controller is not responding; cleaning up locally")
         _local_cleanup(data_dir, pid)
-    _wait_exit(pid, data_dir)
+    controllerproc.wait_exit(pid, data_dir)
     if data_dir.is_dir():
         shutil.rmtree(data_dir, ignore_errors=True)
     sess.store.remove_controller(name)
@@ -195,54 +167,11 @@ def kill_controller(controller_name: str, no_prompt: bool, timeout: str | None) 
     info(f'Controller "{name}" killed')
 
 
-def _is_controller(pid: int, data_dir: Path) -> bool:
-    """Whether ``pid`` is still this controller's process.
-
-    A controller that died long ago left its pid in controllers.yaml, and pids are
-    recycled: signalling it unchecked could kill any process on the host."""
-    try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    if b"pyjuju.cmd.controller" not in args:
-        return False
-    want = data_dir.resolve()
-    return any(os.path.realpath(a.decode(errors="replace")) == str(want) for a in args if a)
-
-
 def _local_cleanup(data_dir: Path, pid: int) -> None:
-    if pid > 0 and _is_controller(pid, data_dir):
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        _wait_exit(pid, data_dir)
+    controllerproc.stop(pid, data_dir)
     if (data_dir / "controller.json").exists():
         subprocess.run([sys.executable, "-m", "pyjuju.cmd.controller", "--data-dir", str(data_dir), "--destroy"],
                        check=False)
-
-
-def _wait_exit(pid: int, data_dir: Path, timeout: float = 20) -> None:
-    if pid <= 0:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        try:  # our own child when bootstrap ran in this process: reap it
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return
-        except ChildProcessError:
-            pass
-        time.sleep(0.05)
-    if not _is_controller(pid, data_dir):
-        return
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @cli.command()

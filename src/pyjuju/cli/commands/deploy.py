@@ -213,12 +213,13 @@ def _pairs_of(items: tuple[str, ...], flag: str) -> dict[str, str]:
 @click.argument("source", default=".", required=False)
 @click.option("-o", "--output-dir", default=".", type=click.Path(file_okay=False), help="Where to write the .charm.")
 def pack(source: str, output_dir: str) -> None:
-    """Pack a charm source tree (charmcraft.yaml + src/ + requirements) into a .charm archive."""
+    """Pack a charmcraft project (charmcraft.yaml, its parts, src/, requirements) into a .charm archive."""
     src = Path(source)
     if not src.exists():
         raise NotFoundError(f'charm source "{source}" not found')
     if not charmlib.is_source_tree(src):
-        raise InvalidArgumentError(f'"{source}" is not a charm source tree (no charmcraft.yaml with src/)')
+        raise InvalidArgumentError(f'"{source}" is not a charm source tree to pack: it has no charmcraft.yaml, '
+                                   'or it is already a charm that deploys as it is')
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     archive = charmlib.pack_source_tree(src, out, cache_dir=pack_cache_dir(), progress=info)

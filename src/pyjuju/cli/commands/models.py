@@ -17,11 +17,11 @@ from ...core.errors import (
     UsageError,
 )
 from ..app import Session, cli, emit, format_option, info, model_option
+from ..clientfiles import client_credential
 from ..context import qualify, split_model_ref
 from ..keyvalues import parse_settings
 from ..render.models import models_tabular
 from ..render.tables import Table
-from .compat import client_credential
 
 
 @cli.command("add-model")
@@ -173,7 +173,7 @@ def model_config(model: str | None, args: tuple[str, ...], reset: tuple[str, ...
             raise UsageError("can only retrieve a single value, or all values")
         key = gets[0]
         if key not in doc:
-            raise PyjujuError(f'key "{key}" not found in {sess.target.short_model!r} model.')
+            raise PyjujuError(f'key "{key}" not found in "{sess.target.short_model}" model.')
         value = doc[key]["Value"]
         emit(value, "json" if fmt == "json" else "yaml", output=output) if fmt in ("json", "yaml") \
             else click.echo(_plain(value))

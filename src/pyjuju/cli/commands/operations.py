@@ -13,12 +13,12 @@ import yaml
 
 from ...core import timefmt
 from ...core.duration import parse_duration
-from ...core.errors import InvalidArgumentError, PyjujuError, UsageError
+from ...core.errors import InvalidArgumentError, NotFoundError, PyjujuError, UsageError
 from ...core.names import is_valid_unit_name
 from ...core.status import TASK_DONE
 from ...wire import ExecParams
 from ..app import Session, cli, emit, info, model_option
-from ..render.formats import to_json, to_yaml
+from ..render.formats import to_json, to_yaml, unknown_format
 
 RESERVED = ("return-code", "stdout", "stderr", "stdout-encoding", "stderr-encoding")
 
@@ -152,14 +152,14 @@ def run_action(model: str | None, args: tuple[str, ...], params_file: str | None
         params = loaded
     params = _deep_merge(params, _parse_params(kv, string_args))
     if fmt not in ("plain", "json", "yaml"):
-        raise UsageError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"')
+        raise unknown_format(fmt)
     sess = Session(model)
     res = sess.client().run_action(sess.model, units, action, params)
-    _run_and_print(sess, res, background, wait, fmt, utc, "run", kind="action")
+    _run_and_print(sess, res, background, wait, fmt, utc, kind="action")
 
 
 def _run_and_print(sess: Session, res: dict[str, Any], background: bool, wait: str | None, fmt: str,
-                   utc: bool, verb: str, kind: str) -> None:
+                   utc: bool, kind: str) -> None:
     tasks = res["tasks"]
     if not tasks:
         reasons = "\n".join(res.get("failures") or [])
@@ -242,14 +242,14 @@ def exec_command(model: str | None, command: tuple[str, ...], units: tuple[str, 
 
     cmd = command[0] if len(command) == 1 else shlex.join(command)
     if fmt not in ("plain", "json", "yaml"):
-        raise UsageError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"')
+        raise unknown_format(fmt)
     if not (units or machines or applications or all_):
         raise UsageError("You must specify a target, either through --all, --machine, "
                          "--application or --unit")
     sess = Session(model)
     res = sess.client().run_exec(sess.model, ExecParams(command=cmd, units=split(units), machines=split(machines),
                                                         applications=split(applications), all=all_))
-    _run_and_print(sess, res, background, wait, fmt, utc, "exec", kind="exec")
+    _run_and_print(sess, res, background, wait, fmt, utc, kind="exec")
 
 
 @cli.command("show-task")
@@ -270,6 +270,31 @@ def show_task(model: str | None, task_id: str, fmt: str, wait: str | None, utc: 
         sys.stdout.write(to_yaml(shown))
     else:
         _plain([doc], "action" if doc.get("action") != "juju-exec" else "exec")
+
+
+@cli.command("show-operation")
+@model_option
+@click.argument("operation_id")
+@click.option("--format", "fmt", default="yaml", metavar="yaml|json")
+@click.option("--wait", default=None, metavar="DURATION", help="Wait this long for its tasks to finish.")
+@click.option("--utc", is_flag=True)
+@click.option("--watch", is_flag=True, hidden=True)
+def show_operation(model: str | None, operation_id: str, fmt: str, wait: str | None, utc: bool,
+                   watch: bool) -> None:
+    """Show an operation (an action or exec run) and each of its tasks."""
+    if fmt not in ("yaml", "json"):
+        raise unknown_format(fmt)
+    sess = Session(model)
+    client = sess.client()
+    op = next((o for o in client.operations(sess.model) if o["id"] == operation_id), None)
+    if op is None:
+        raise NotFoundError(f'operation "{operation_id}" not found')
+    tasks = op["tasks"]
+    if wait:
+        tasks = [client.task(sess.model, t["id"], wait=parse_duration(wait)) for t in tasks]
+    doc = {"summary": op["summary"], "status": op["status"],
+           "tasks": {t["id"]: present(t, utc) for t in tasks}}
+    emit(doc, fmt)
 
 
 @cli.command("operations")

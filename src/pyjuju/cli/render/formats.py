@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from pyjuju.core import timefmt
-from pyjuju.core.errors import InvalidArgumentError
+from pyjuju.core.errors import UsageError
 
 Renderer = Callable[[Any], str]
 
@@ -64,9 +64,9 @@ def to_yaml(doc: Any) -> str:
     )
 
 
-def unknown_format(fmt: str) -> InvalidArgumentError:
-    """The error Juju's flag parser gives for ``--format <fmt>``."""
-    return InvalidArgumentError(
+def unknown_format(fmt: str) -> UsageError:
+    """The error Juju's flag parser gives for ``--format <fmt>`` (a flag error: exit 2)."""
+    return UsageError(
         f'invalid value "{fmt}" for option --format: unknown format "{fmt}"', format=fmt
     )
 

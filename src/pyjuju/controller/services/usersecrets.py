@@ -1,8 +1,10 @@
 """User secrets: ``add-secret``, ``secrets``, ``show-secret``, ``update-secret``,
 ``grant-secret``, ``revoke-secret``, ``remove-secret``.
 
-A user secret is owned by the model (``owner`` prints the model's name) and
-named by its label. Applications it is granted to read it like any consumer.
+A user secret is owned by the model and named by its label; Juju prints its
+owner as the literal ``<model>`` (tools such as jubilant compare against it),
+so that is what every output shows. Applications it is granted to read it like
+any consumer.
 """
 
 from __future__ import annotations
@@ -21,6 +23,26 @@ from . import secrets as sec
 from .base import Services
 from .lookup import resolve_model
 from .secretbox import box_for
+
+MODEL_OWNER = "<model>"
+"""How Juju prints the owner of a user (model-owned) secret."""
+
+
+def owner_matches(wanted: str, owner_kind: str, owner: str, model: ModelRow) -> bool:
+    """Whether ``secrets --owner WANTED`` selects a secret.
+
+    Juju takes an owner tag (``application-mysql``, ``unit-mysql-0``,
+    ``model-<uuid>``); the name as printed (``mysql``, ``mysql/0``,
+    ``<model>``) and, for user secrets, the model's own name are accepted too.
+    """
+    if owner_kind == "model":
+        return wanted in (MODEL_OWNER, "model", f"model-{model.uuid}", model.name)
+    if wanted == owner:
+        return True
+    if owner_kind == "unit":
+        app, _, num = owner.rpartition("/")
+        return wanted == f"unit-{app}-{num}"
+    return wanted == f"application-{owner}"
 
 
 def _find(tx: ReadTx, m: ModelRow, ref: str) -> SecretRow:
@@ -103,8 +125,8 @@ def listing(svc: Services, model_ref: str, *, ref: str | None = None, owner: str
         rows = [_find(tx, m, ref)] if ref else tx.secrets(m.uuid)
         out: dict[str, Any] = {}
         for s in rows:
-            owner_name = s.owner if s.owner_kind != "model" else m.name
-            if owner and owner_name != owner:
+            owner_name = s.owner if s.owner_kind != "model" else MODEL_OWNER
+            if owner and not owner_matches(owner, s.owner_kind, s.owner, m):
                 continue
             revs = tx.secret_revisions(m.uuid, s.id)
             doc: dict[str, Any] = {"revision": s.latest_revision, "owner": owner_name}

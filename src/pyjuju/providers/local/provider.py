@@ -177,13 +177,38 @@ class LocalProvider:
         return process.start_time(pid) == entry.get("started")
 
     def ensure_running(self, instance_id: str) -> bool:
+        """Start the machine's agent again if it is not running; whether it had to be.
+
+        After a host reboot the namespace, its veth and every process are gone
+        while the machine's directory and recorded address are not: the
+        namespace is made again (same name and address) before the agent.
+        """
         entry = self._state["instances"].get(instance_id)
         if entry is None or entry.get("stopping"):
             return False
         if self._alive(entry):
             return False
+        if entry.get("ns"):
+            self._restore_namespace(entry)
         self._spawn(instance_id)
         return True
+
+    def _restore_namespace(self, entry: dict[str, Any]) -> None:
+        mac = netns.create_namespace(  # idempotent: only what is missing is made
+            entry["ns"], entry["veth"], self.bridge, entry["address"],
+            self._subnet().prefixlen, self._gateway(),
+        )
+        if mac and mac != entry.get("mac"):
+            entry["mac"] = mac
+            cfg_path = Path(entry["config"])
+            config = json.loads(cfg_path.read_text())
+            config["mac_address"] = mac
+            tmp = cfg_path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(config, f)
+            os.replace(tmp, cfg_path)
+            self._save()
 
     def stop_instance(self, instance_id: str) -> None:
         entry = self._state["instances"].get(instance_id)

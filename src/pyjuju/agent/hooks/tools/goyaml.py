@@ -351,10 +351,6 @@ sort_key = functools.cmp_to_key(_key_cmp)
 # -- the emitter ----------------------------------------------------------------
 
 
-def _is_empty_collection(v: Any) -> bool:
-    return v is NIL_MAP or (isinstance(v, (dict, list, tuple)) and not v)
-
-
 def _scalar(v: Any, indent: int, key: bool = False) -> list[str]:
     if v is None:
         return ["null"]
