@@ -142,7 +142,7 @@ def commit_hook(svc: Services, m: ModelRow, machine_id: str, unit: str, p: HookC
         if p.relation_settings or p.app_relation_settings:
             relations.write_settings(tx, m, u, p.relation_settings, p.app_relation_settings)
         if p.secrets:
-            secrets.apply_changes(svc, tx, m, u, p.secrets)
+            secrets.apply_changes(svc, tx, m, u, [c.model_dump() for c in p.secrets])
         if p.storage_add:
             storage.add_instances(tx, m, u, p.storage_add)
         tx.update_unit(m.uuid, unit, kind="unit" if ("opened_ports" in fields or "state" in fields)

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
-from typing import Any, assert_never
+from typing import Any
 
 from ...core import timefmt
 from ...core.errors import (
@@ -33,14 +32,6 @@ from ...store import (
     SecretRow,
     UnitRow,
     WriteTx,
-)
-from ...wire.agent import (
-    SecretAdd,
-    SecretChange,
-    SecretGrant,
-    SecretRemove,
-    SecretRevoke,
-    SecretSet,
 )
 from .base import Services
 from .secretbox import box_for
@@ -183,50 +174,52 @@ def ids_for_unit(svc: Services, m: ModelRow, u: UnitRow) -> list[str]:
 
 
 # -- writes from hooks (applied with the hook's commit) -----------------------------------
-def apply_changes(svc: Services, tx: WriteTx, m: ModelRow, u: UnitRow, changes: Sequence[SecretChange]) -> None:
+def apply_changes(svc: Services, tx: WriteTx, m: ModelRow, u: UnitRow, changes: list[dict[str, Any]]) -> None:
     box = box_for(svc.data_dir)
     now = timefmt.now_iso()
     for ch in changes:
-        if isinstance(ch, SecretAdd):
-            if ch.owner == "application":
+        op = ch.get("op")
+        if op == "add":
+            owner_kind = ch.get("owner") or "application"
+            if owner_kind == "application":
                 app = tx.application(m.uuid, u.application)
                 if app is None or app.leader != u.name:
                     raise NotLeaderError("this unit is not the leader")
-            content = dict(ch.content)
+            content = dict(ch.get("content") or {})
             tx.add_secret(SecretRow(
-                model_uuid=m.uuid, id=ch.id, owner_kind=ch.owner,
-                owner=u.application if ch.owner == "application" else u.name,
-                label=ch.label or "", description=ch.description or "",
-                rotate_policy=ch.rotate or "never", next_rotate=next_rotate(ch.rotate or "never"),
+                model_uuid=m.uuid, id=ch["id"], owner_kind=owner_kind,
+                owner=u.application if owner_kind == "application" else u.name,
+                label=ch.get("label") or "", description=ch.get("description") or "",
+                rotate_policy=ch.get("rotate") or "never", next_rotate=next_rotate(ch.get("rotate") or "never"),
                 rotate_due=False, auto_prune=False, latest_revision=1, created=now, updated=now,
             ))
             tx.add_secret_revision(SecretRevisionRow(
-                model_uuid=m.uuid, secret_id=ch.id, revision=1, content=box.seal(content),
-                checksum=checksum(content), expire=ch.expire or "", expired=False, created=now,
+                model_uuid=m.uuid, secret_id=ch["id"], revision=1, content=box.seal(content),
+                checksum=checksum(content), expire=ch.get("expire") or "", expired=False, created=now,
             ))
             continue
-        s = tx.secret(m.uuid, parse_ref(ch.id))
+        s = tx.secret(m.uuid, parse_ref(ch["id"]))
         if s is None:
-            raise _not_found(ch.id)
-        if not owns(tx, m, s, u):
+            raise _not_found(ch["id"])
+        if op in ("set", "remove", "grant", "revoke") and not owns(tx, m, s, u):
             if s.owner_kind == "application" and s.owner == u.application:
                 raise NotLeaderError("this unit is not the leader")
             raise ForbiddenError(f'permission denied: unit "{u.name}" does not own secret "{s.id}"')
-        if isinstance(ch, SecretSet):
-            set_secret(svc, tx, m, s, content=ch.content, label=ch.label,
-                       description=ch.description, expire=ch.expire, rotate=ch.rotate)
-        elif isinstance(ch, SecretRemove):
-            remove(tx, m, s, ch.revision)
-        elif isinstance(ch, SecretGrant):
-            subject, kind = (ch.unit, "unit") if ch.unit else (ch.app, "application")
+        if op == "set":
+            set_secret(svc, tx, m, s, content=ch.get("content"), label=ch.get("label"),
+                       description=ch.get("description"), expire=ch.get("expire"), rotate=ch.get("rotate"))
+        elif op == "remove":
+            remove(tx, m, s, ch.get("revision"))
+        elif op == "grant":
+            subject, kind = (ch["unit"], "unit") if ch.get("unit") else (ch["app"], "application")
             tx.set_secret_grant(SecretGrantRow(model_uuid=m.uuid, secret_id=s.id, subject=subject,
-                                               subject_kind=kind, relation_id=ch.relation_id, role="view"))
-        elif isinstance(ch, SecretRevoke):
-            subject_or_none = ch.unit or ch.app
-            if subject_or_none:  # naming nobody revokes nothing, as in Juju
-                tx.remove_secret_grant(m.uuid, s.id, subject_or_none)
+                                               subject_kind=kind, relation_id=ch.get("relation_id"), role="view"))
+        elif op == "revoke":
+            subject = ch.get("unit") or ch.get("app")
+            if subject:  # naming nobody revokes nothing, as in Juju
+                tx.remove_secret_grant(m.uuid, s.id, subject)
         else:
-            assert_never(ch)
+            raise InvalidArgumentError(f'unknown secret change "{op}"')
 
 
 def set_secret(svc: Services, tx: WriteTx, m: ModelRow, s: SecretRow, *, content: dict[str, str] | None,
