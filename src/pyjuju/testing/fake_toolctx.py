@@ -28,7 +28,6 @@ from ..agent.hooks.toolctx import (
 from ..agent.hooks.tools.formats import go_quote
 from ..core.names import unit_tag
 from ..core.ports import PortRange
-from ..wire.agent import SecretOwner
 
 
 @dataclasses.dataclass
@@ -492,7 +491,7 @@ class FakeToolContext:
         self,
         content: dict[str, str],
         *,
-        owner: SecretOwner,
+        owner: str,
         label: str | None,
         description: str | None,
         expire: str | None,
