@@ -29,6 +29,7 @@ from pyjuju.agent.hooks.context import HookContext, MachineNetwork  # noqa: E402
 from pyjuju.agent.hooks.toolserver import ToolServer  # noqa: E402
 from pyjuju.agent.toolclient import install_tools  # noqa: E402
 from pyjuju.charm import CharmMeta  # noqa: E402
+from pyjuju.wire import CharmRef, UnitView  # noqa: E402
 
 
 def main() -> None:
@@ -47,8 +48,9 @@ def main() -> None:
     ctx = HookContext(
         unit_name="bench/0",
         hook_name="config-changed",
-        view={"config": {"greeting": "hello", "port": 8080, "ratio": 0.5, "enabled": True},
-              "config_options": ["enabled", "greeting", "port", "ratio"], "leader": True},
+        view=UnitView(name="bench/0", application="bench", charm=CharmRef(url="local:bench-0", sha256=""),
+                      config={"greeting": "hello", "port": 8080, "ratio": 0.5, "enabled": True},
+                      config_options=("enabled", "greeting", "port", "ratio"), leader=True),
         meta=CharmMeta(name="bench"),
         client=None,  # type: ignore[arg-type]  # config-get never reaches the controller
         network=MachineNetwork(address="10.0.0.2", cidr="10.0.0.0/24", mac_address="", interface="eth0"),

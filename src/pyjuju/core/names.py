@@ -72,6 +72,16 @@ def unit_tag(name: str) -> str:
     return "unit-" + name.replace("/", "-")
 
 
+def application_tag(name: str) -> str:
+    return "application-" + name
+
+
+def relation_tag(key: str) -> str:
+    """Juju's tag of the relation with this key: ``wordpress:db mysql:server`` is
+    ``relation-wordpress.db#mysql.server``."""
+    return "relation-" + key.replace(":", ".").replace(" ", "#")
+
+
 def application_of(unit: str) -> str:
     return unit.rsplit("/", 1)[0]
 

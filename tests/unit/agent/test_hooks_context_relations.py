@@ -45,7 +45,8 @@ class FakeClient:
 
 
 def make(leader: bool = False, client: FakeClient | None = None,
-         relations: dict[int, HookRelation] | None = None) -> tuple[HookContext, FakeClient]:
+         relations: dict[int, HookRelation] | None = None, hook: str = "db-relation-changed",
+         relation_id: int = 3) -> tuple[HookContext, FakeClient]:
     client = client or FakeClient()
 
     async def send(p: Any) -> None:
@@ -55,10 +56,10 @@ def make(leader: bool = False, client: FakeClient | None = None,
         pass
 
     ctx = HookContext(
-        unit_name="app/0", hook_name="db-relation-changed", view=unit_view(leader=leader), meta=META,
+        unit_name="app/0", hook_name=hook, view=unit_view(leader=leader), meta=META,
         client=client,  # type: ignore[arg-type]
         network=NET, log=log, send_status=send, on_status_set=lambda: None,
-        relation_id=3, remote_unit="mysql/0", remote_app="mysql",
+        relation_id=relation_id, remote_unit="mysql/0", remote_app="mysql",
         relations=RELATIONS if relations is None else relations,
         model_uuid="uuid-1",
     )
@@ -77,6 +78,20 @@ def test_relation_ids_per_endpoint() -> None:
     assert sorted(ctx.relation_ids("db")) == ["db:12", "db:3"]
     assert ctx.relation_ids("cluster") == ["cluster:1"]
     assert ctx.relation_ids("nope") == []
+
+
+def test_relation_broken_leaves_relation_ids_but_stays_reachable() -> None:
+    """Juju's context marks the relation of a relation-broken hook broken: not listed any more."""
+    ctx, _ = make(hook="db-relation-broken")
+    assert ctx.relation_ids("db") == ["db:12"]
+    assert ctx.has_relation(3) and ctx.relation_endpoint(3) == "db"
+    ctx, _ = make(hook="db-relation-departed")
+    assert sorted(ctx.relation_ids("db")) == ["db:12", "db:3"]
+
+
+def test_peer_relations_never_break() -> None:
+    ctx, _ = make(hook="cluster-relation-broken", relation_id=1)
+    assert ctx.relation_ids("cluster") == ["cluster:1"]
 
 
 def test_relation_units_and_details() -> None:

@@ -27,11 +27,18 @@ def env(**over: Any) -> dict[str, str]:
     return hook_env(**args)
 
 
+def test_path_is_the_tools_then_a_fixed_system_path(monkeypatch) -> None:
+    """Not the agent's own PATH, which is the environment that bootstrapped the controller."""
+    monkeypatch.setenv("PATH", "/home/me/.venv/bin:/home/me/.pyenv/shims:/usr/bin:/bin")
+    assert env()["PATH"] == (
+        "/tools/unit-app-0:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin")
+    monkeypatch.delenv("PATH")
+    assert env()["PATH"].startswith("/tools/unit-app-0:/usr/local/sbin:")
+
+
 def test_always_set_variables(monkeypatch) -> None:
-    monkeypatch.setenv("PATH", "/usr/bin:/bin")
     monkeypatch.setenv("PYJUJU_SHOULD_NOT_LEAK", "1")
     e = env()
-    assert e["PATH"] == "/tools/unit-app-0:/usr/bin:/bin"
     expected = {
         "CHARM_DIR": "/agents/unit-app-0/charm",
         "JUJU_CHARM_DIR": "/agents/unit-app-0/charm",

@@ -9,7 +9,7 @@ import pytest
 from pyjuju.controller.services import agents, charms
 from pyjuju.controller.services import applications as apps
 from pyjuju.controller.services import units as units_svc
-from pyjuju.core.errors import ForbiddenError, NotLeaderError, UnitNotFoundError
+from pyjuju.core.errors import ForbiddenError, NotFoundError, NotLeaderError, UnitNotFoundError
 from pyjuju.wire import (
     AgentLogRecord,
     AgentStatusParams,
@@ -96,6 +96,15 @@ def test_commit_hook_authorisation(svc, deployed, snapshot) -> None:
         commit(svc, deployed, "c1", unit_name="app/1", machine="0", state_set={"x": "y"})
     with pytest.raises(UnitNotFoundError):
         commit(svc, deployed, "c1", unit_name="app/9", machine="0")
+    assert snapshot() == before
+
+
+def test_commit_refused_whole_for_an_undeclared_store(svc, deployed, snapshot) -> None:
+    """A hook's storage-add is checked here, not by the tool (as in Juju): nothing of the
+    commit applies, and the unit agent fails the hook with this text."""
+    before = snapshot()
+    with pytest.raises(NotFoundError, match='^charm storage "logs" not found$'):
+        commit(svc, deployed, "c1", state_set={"x": "y"}, storage_add={"logs": 1})
     assert snapshot() == before
 
 

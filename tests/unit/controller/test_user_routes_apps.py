@@ -148,9 +148,9 @@ def test_resolved(svc, model, api, api_error, web) -> None:
 
 
 def test_add_storage(svc, model, api, api_error, web) -> None:
-    err = api_error(api.post("/api/models/default/units/web/0/storage", json={"counts": {"data": 1}}), 400,
-                    "invalid-argument")
-    assert err["message"] == 'charm "mini" has no store called "data"'
+    err = api_error(api.post("/api/models/default/units/web/0/storage", json={"counts": {"data": 1}}), 404,
+                    "not-found")
+    assert err["message"] == 'charm storage "data" not found'
     api_error(api.post("/api/models/default/units/web/7/storage", json={"counts": {"data": 1}}), 404,
               "unit-not-found")
     err = api_error(api.post("/api/models/default/units/web/0/storage", json={}), 400, "invalid-argument")

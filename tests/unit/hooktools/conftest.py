@@ -1,44 +1,29 @@
-"""Fixtures for the hook-tool tests: a populated fake context and a way to run tools on it."""
+"""Fixtures for the hook-tool tests: a hook of ``wordpress/0`` and a way to run tools in it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from toolscene import Scene
 
-from pyjuju.agent.hooks.toolctx import NetworkAddress, NetworkInfo, NetworkInterface
-from pyjuju.agent.hooks.tools import ToolResult, run_tool
-from pyjuju.testing.fake_toolctx import FakeToolContext, default_network
+from pyjuju.agent.hooks.tools import ToolResult
 
 Runner = Callable[..., ToolResult]
 
 
 @pytest.fixture
-def ctx() -> FakeToolContext:
-    """``wordpress/0`` related to mysql on ``db:3`` and to itself on ``peers:1``."""
-    c = FakeToolContext(unit_name="wordpress/0", hook_name="config-changed")
-    c.config_values = {"port": 80, "title": "My blog", "debug": False, "ratio": 1.5, "unset": None}
-    c.config_options = ["port", "title", "debug", "ratio", "unset"]
-    c.networks["db"] = default_network("10.0.0.5")
-    c.networks["website"] = NetworkInfo(
-        bind_addresses=(
-            NetworkInterface(
-                interface_name="eth1",
-                mac_address="aa:bb:cc:dd:ee:ff",
-                addresses=(
-                    NetworkAddress(value="192.168.1.9", cidr="192.168.1.0/24", hostname="web"),
-                ),
-            ),
-        ),
-        egress_subnets=(),
-        ingress_addresses=(),
-    )
-    c.add_relation(
+def ctx(tmp_path: Path) -> Scene:
+    """``wordpress/0`` in ``config-changed``, related to mysql on ``db:3`` and to its peers on ``peers:1``."""
+    s = Scene(unit="wordpress/0", hook="config-changed", resource_dir=tmp_path / "resources")
+    s.config = {"port": 80, "title": "My blog", "debug": False, "ratio": 1.5}
+    s.config_options = ["port", "title", "debug", "ratio", "unset"]
+    s.add_relation(
         3,
         "db",
         "mysql",
-        units=["mysql/1", "mysql/0"],
+        members=["mysql/1", "mysql/0"],
         bags={
             "mysql/0": {"host": "10.0.0.9", "port": "3306", "flag": "true"},
             "mysql": {"database": "wp"},
@@ -46,17 +31,11 @@ def ctx() -> FakeToolContext:
             "wordpress": {"secret": "s3"},
         },
     )
-    c.add_relation(1, "peers", "wordpress", units=["wordpress/1"], peer=True)
-    return c
+    s.add_relation(1, "peers", "wordpress", members=["wordpress/1"], peer=True)
+    return s
 
 
 @pytest.fixture
-def run(ctx: FakeToolContext) -> Runner:
-    """``run("config-get", "--format=json", stdin=None, cwd="/")`` against ``ctx``."""
-
-    def _run(
-        name: str, *args: str, stdin: bytes | None = None, cwd: str = "/", on=None
-    ) -> ToolResult:
-        return asyncio.run(run_tool(on or ctx, name, list(args), stdin, cwd))
-
-    return _run
+def run(ctx: Scene) -> Runner:
+    """``run("config-get", "--format=json", stdin=None, cwd="/")`` in ``ctx``'s hook."""
+    return ctx.run

@@ -1,4 +1,4 @@
-"""``action-get``/``-set``/``-fail``/``-log`` against the fake context."""
+"""``action-get``/``-set``/``-fail``/``-log`` in a real hook context."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import dataclasses
 from typing import Any
 
 import pytest
+from toolscene import Scene
 
 from pyjuju.agent.hooks.tools import COMMANDS
 from pyjuju.agent.toolclient import TOOL_NAMES
-from pyjuju.testing.fake_toolctx import FakeToolContext
 
 ACTION_TOOLS = ("action-get", "action-set", "action-fail", "action-log")
 
@@ -235,7 +235,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_action_tool(ctx: FakeToolContext, run, case: Case) -> None:
+def test_action_tool(ctx: Scene, run, case: Case) -> None:
     if case.params is not None:
         ctx.enter_action("backup", case.params)
     result = run(case.tool, *case.args)
@@ -244,11 +244,12 @@ def test_action_tool(ctx: FakeToolContext, run, case: Case) -> None:
         case.stdout,
         case.stderr,
     )
-    assert ctx.action_results == case.results
-    assert ctx.action_failed == case.failed
+    hook = ctx.context()
+    assert hook.action_results == case.results
+    assert hook.action_failed == case.failed
     assert ctx.action_log == case.log
     if case.params is not None:
-        assert ctx.action_params_value == case.params  # never modified
+        assert ctx.action_params == case.params  # never modified
 
 
 # -- several calls in one action --------------------------------------------------------
@@ -259,7 +260,7 @@ def test_action_set_merges_across_calls_as_juju_documents(ctx, run):
     ctx.enter_action("backup")
     for arg in ("outfile.size=10G", "foo.bar=2", "foo.baz.val=3", "foo.bar.zab=4", "foo.baz=1"):
         assert run("action-set", arg).code == 0
-    assert ctx.action_results == {
+    assert ctx.context().action_results == {
         "outfile": {"size": "10G"},
         "foo": {"bar": {"zab": "4"}, "baz": "1"},
     }
@@ -267,9 +268,9 @@ def test_action_set_merges_across_calls_as_juju_documents(ctx, run):
 
 def test_action_set_value_then_map_replaces_earlier_map(ctx, run):
     ctx.enter_action("backup")
-    ctx.action_results = {"foo": {"keep": "no"}, "other": "yes"}
+    assert run("action-set", "foo.keep=no", "other=yes").code == 0
     assert run("action-set", "foo=1", "foo.bar=2").code == 0
-    assert ctx.action_results == {"foo": {"bar": "2"}, "other": "yes"}
+    assert ctx.context().action_results == {"foo": {"bar": "2"}, "other": "yes"}
 
 
 def test_action_fail_keeps_results_and_last_message_wins(ctx, run):
@@ -278,15 +279,16 @@ def test_action_fail_keeps_results_and_last_message_wins(ctx, run):
     assert run("action-fail", "first").code == 0
     assert run("action-fail", "--", "second").code == 0
     assert run("action-set", "after=fail").code == 0
-    assert ctx.action_failed == "second"
-    assert ctx.action_results == {"partial": "yes", "after": "fail"}
+    assert ctx.context().action_failed == "second"
+    assert ctx.context().action_results == {"partial": "yes", "after": "fail"}
 
 
 def test_action_log_appends_in_order(ctx, run):
     ctx.enter_action("backup")
     for msg in ("one", "two", "three"):
         assert run("action-log", "--", msg).code == 0
-    assert ctx.action_log == ["one", "two", "three"]
+    assert ctx.action_log == ["one", "two", "three"]  # each sent at once
+    assert ctx.client.names() == ["task-log"] * 3
 
 
 def test_action_get_output_file_is_relative_to_callers_cwd(ctx, run, tmp_path):
@@ -302,16 +304,8 @@ def test_action_get_output_file_is_relative_to_callers_cwd(ctx, run, tmp_path):
 def test_action_get_returns_a_copy(ctx, run):
     ctx.enter_action("backup", {"a": {"b": "1"}})
     run("action-set", "a.b=2")
-    assert ctx.action_params_value == {"a": {"b": "1"}}
+    assert ctx.action_params == {"a": {"b": "1"}}
     assert run("action-get", "a.b").stdout == b"1\n"
-
-
-def test_enter_action_makes_an_action_context(ctx):
-    ctx.enter_relation_hook(3)
-    ctx.enter_action("backup")
-    assert (ctx.hook_name, ctx.action_name, ctx.relation_id) == ("", "backup", None)
-    assert (ctx.remote_unit, ctx.remote_app) == ("", "")
-    assert ctx.action_params() == {}
 
 
 # -- registration and help ------------------------------------------------------------
@@ -334,8 +328,8 @@ def test_action_tool_help(ctx, run, name, flag, in_action):
     text = result.stdout.decode()
     assert text.startswith(f"Usage: {name} [options]")
     assert "\nSummary:\n" in text
-    assert ctx.action_results == {}
-    assert ctx.action_failed is None
+    assert ctx.context().action_results == {}
+    assert ctx.context().action_failed is None
     assert ctx.action_log == []
 
 

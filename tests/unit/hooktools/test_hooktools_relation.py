@@ -1,19 +1,18 @@
-"""The relation tools, and the exact argument vectors ops and charmhelpers send."""
+"""The relation tools, and the exact argument vectors ops and charmhelpers send, in a real hook context."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from toolscene import Scene
 
-from pyjuju.testing.fake_toolctx import FakeToolContext
 
-
-def in_db_changed(c: FakeToolContext) -> None:
+def in_db_changed(c: Scene) -> None:
     c.enter_relation_hook(3, "changed", remote_unit="mysql/0")
 
 
-def in_db_broken(c: FakeToolContext) -> None:
+def in_db_broken(c: Scene) -> None:
     c.enter_relation_hook(3, "broken")
 
 
@@ -32,7 +31,7 @@ CASES = [
     ("list default", in_db_changed, "relation-list", [], 0, "mysql/0\nmysql/1\n", ""),
     ("list app", None, "relation-list", ["-r", "3", "--app"], 0, "mysql\n", ""),
     ("list app json", None, "relation-list", ["--format=json", "--app", "-r", "3"], 0, '"mysql"\n', ""),
-    ("list empty json", lambda c: c.relations[3].units.clear(), "relation-list", ["-r3", "--format=json"], 0, "[]\n", ""),
+    ("list empty json", lambda c: c.relations[3].members.clear(), "relation-list", ["-r3", "--format=json"], 0, "[]\n", ""),
     ("list no relation", None, "relation-list", [], 2, "", "ERROR no relation id specified\n"),
     ("list bad id", None, "relation-list", ["-r", "db:x"], 2, "", 'ERROR invalid value "db:x" for option -r: invalid relation id\n'),
     ("list unknown id", None, "relation-list", ["--relation", "db:9"], 2, "",
@@ -96,26 +95,41 @@ def test_relation_tool(ctx, run, setup, name, args, code, stdout, stderr):
     assert (result.code, result.stdout.decode(), result.stderr.decode()) == (code, stdout, stderr)
 
 
-def test_dead_relations_are_not_listed(ctx, run):
-    ctx.add_relation(12, "db", "pg").dead = True
+def test_relation_ids_sorted_as_strings(ctx, run):
     ctx.add_relation(20, "db", "other")
-    assert (
-        run("relation-ids", "db", "--format=json").stdout == b'["db:20","db:3"]\n'
-    )  # sorted as strings
+    assert run("relation-ids", "db", "--format=json").stdout == b'["db:20","db:3"]\n'
+
+
+def test_relation_broken_is_not_listed_during_its_own_hook(ctx, run):
+    """Juju leaves the relation being broken out of relation-ids, but -r still reaches it."""
+    ctx.add_relation(20, "db", "other")
+    in_db_broken(ctx)
+    assert run("relation-ids", "--format=json").stdout == b'["db:20"]\n'
+    assert run("relation-ids", "db").stdout == b"db:20\n"
+    assert run("relation-get", "-r", "3", "--app", "database", "mysql").stdout == b"wp\n"
+    assert run("relation-list", "-r", "db:3", "--format=json").stdout == b'["mysql/0","mysql/1"]\n'
+
+
+def test_peer_relation_stays_listed_in_its_broken_hook(ctx, run):
+    ctx.enter_relation_hook(1, "broken")
+    assert run("relation-ids", "peers").stdout == b"peers:1\n"
 
 
 def test_relation_set_args(ctx, run):
-    bag = ctx.relations[3].bags["wordpress/0"]
     assert (
         run("relation-set", "-r", "3", "url=http://x/?a=b", "private-address=", "empty=").code == 0
     )
-    assert bag == {"url": "http://x/?a=b"}
+    assert ctx.commit().relation_settings == {
+        "3": {"url": "http://x/?a=b", "private-address": "", "empty": ""}}
+    assert run("relation-get", "-r", "3", "-", "wordpress/0").stdout == b"url: http://x/?a=b\n"
 
 
 def test_relation_set_app_as_leader(ctx, run):
     ctx.leader = True
     assert run("relation-set", "-r", "db:3", "--app", "secret=", "user=wp").code == 0
-    assert ctx.relations[3].bags["wordpress"] == {"user": "wp"}
+    assert ctx.commit().app_relation_settings == {"3": {"secret": "", "user": "wp"}}
+    assert ctx.commit().relation_settings == {}
+    assert run("relation-get", "-r", "3", "--app", "-", "wordpress").stdout == b"user: wp\n"
 
 
 def test_relation_set_yaml_file_is_relative_to_cwd(ctx, run, tmp_path):
@@ -127,11 +141,14 @@ def test_relation_set_yaml_file_is_relative_to_cwd(ctx, run, tmp_path):
         "relation-set", "-r", "db:3", "--file", "settings.yaml", "port=81", cwd=str(tmp_path)
     )
     assert (result.code, result.stderr) == (0, b"")
-    assert ctx.relations[3].bags["wordpress/0"] == {
-        "host": "example.com",
-        "port": "81",
-        "enabled": "true",
-    }
+    got = json.loads(run("relation-get", "--format=json", "-r", "3", "-", "wordpress/0").stdout)
+    assert got == {"host": "example.com", "port": "81", "enabled": "true"}
+
+
+def test_relation_writes_are_buffered_not_sent(ctx, run):
+    assert run("relation-set", "-r", "3", "a=1").code == 0
+    assert ctx.client.calls == []  # nothing reaches the controller before the hook's commit
+    assert ctx.relations[3].bags["wordpress/0"] == {"private-address": "10.0.0.5"}
 
 
 def test_relation_set_bad_file(run, tmp_path):
@@ -170,7 +187,8 @@ def test_ops_3_4_relation_round_trip(ctx, run):
     assert got == {"database": "wp"}
     payload = json.dumps({"a": "1", "b": "x: y", "private-address": ""}).encode()
     assert run("relation-set", "-r", "3", "--file", "-", stdin=payload).code == 0
-    assert ctx.relations[3].bags["wordpress/0"] == {"a": "1", "b": "x: y"}
+    got = json.loads(run("relation-get", "--format=json", "-r", "3", "-", "wordpress/0").stdout)
+    assert got == {"a": "1", "b": "x: y"}
     model = json.loads(run("relation-model-get", "--format=json", "-r", "3").stdout)
     assert set(model) == {"uuid"}
 
@@ -180,7 +198,7 @@ def test_ops_3_4_other_calls(ctx, run):
     assert json.loads(run("config-get", "--format=json").stdout)["port"] == 80
     assert json.loads(run("is-leader", "--format=json").stdout) is True
     assert run("status-set", "--application=False", "maintenance", "--", "-doing things").code == 0
-    assert ctx.status.message == "-doing things"
+    assert ctx.statuses["wordpress/0"].message == "-doing things"
     assert run("status-set", "--application=True", "active", "--", "").code == 0
     assert ctx.app_status.status == "active"
     got = json.loads(
@@ -219,14 +237,16 @@ def test_ops_2_argv_shapes(ctx, run):
     assert (
         run("relation-set", "-r", "3", "--app", "--file", "-", stdin=b"a: '1'\nb: null\n").code == 0
     )
-    assert ctx.relations[3].bags["wordpress"] == {"secret": "s3", "a": "1"}
+    got = json.loads(run("relation-get", "--format=json", "-r", "3", "--app", "-", "wordpress").stdout)
+    assert got == {"secret": "s3", "a": "1"}
+    assert ctx.commit().app_relation_settings == {"3": {"a": "1", "b": ""}}
     assert json.loads(run("relation-list", "-r", "3", "--app", "--format=json").stdout) == "mysql"
     assert json.loads(run("relation-model-get", "-r", "3", "--format=json").stdout)["uuid"]
     assert json.loads(
         run("status-get", "--include-data", "--application=True", "--format=json").stdout
     )
     assert run("status-set", "--application=False", "waiting", "").code == 0
-    assert ctx.status.status == "waiting"
+    assert ctx.statuses["wordpress/0"].status == "waiting"
     assert json.loads(run("network-get", "db", "-r", "3", "--format=json").stdout)["bind-addresses"]
     run("open-port", "8000-8999/udp")
     assert run("opened-ports").stdout == b"8000-8999/udp\n"

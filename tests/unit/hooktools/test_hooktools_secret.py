@@ -1,22 +1,35 @@
-"""The secret tools against the fake context: argv shapes of ops 2.x/3.x,
-formats, content rules, and every error text and exit code."""
+"""The secret tools in real hook contexts of a real controller: argv shapes of ops 2.x/3.x,
+formats, content rules, every error text and exit code, and what the controller keeps once
+the hook commits (controllerscene.py)."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from controllerscene import (
+    HIDDEN,
+    MINE,
+    NEW_IDS,
+    OWNED,
+    THEIRS,
+    ControllerScene,
+    build_template,
+    copy_template,
+)
 
 from pyjuju.agent.hooks.tools import COMMANDS
 from pyjuju.agent.hooks.tools.secret import parse_expire, parse_go_int, parse_secret_uri
 from pyjuju.agent.toolclient import TOOL_NAMES
-from pyjuju.testing.fake_toolctx import FakeSecretGrant, FakeToolContext, fake_secret_id
+from pyjuju.core.errors import PyjujuError
+from pyjuju.wire import HookCommitParams, SecretGrant, SecretSet
 
 SECRET_TOOLS = (
     "secret-add",
@@ -29,33 +42,24 @@ SECRET_TOOLS = (
     "secret-remove",
 )
 
-OWNED = "cn7ak5vmp25c7bce8nkg"  # owned by wordpress (the app)
-MINE = "cn7ak5vmp25c7bce8nk0"  # owned by wordpress/0
-THEIRS = "co1234567890abcdefgh"  # owned by mysql, granted to wordpress
-HIDDEN = "co1234567890abcdefg0"  # owned by mysql, not granted
 ABSENT = "cn7ak5vmp25c7bce8nm0"
 MODEL = "deadbeef-0bad-400d-8000-4b1d0000000a"
-NEW = fake_secret_id(1)  # the id the fake gives the first added secret
+NEW = NEW_IDS[0]  # the id of the first secret a hook adds
+DB_SCOPE = "relation-wordpress.db#mysql.server"  # Juju's tag of the db:3 relation
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("secrets-model")
+    build_template(root)
+    return root
 
 
 @pytest.fixture
-def sctx(ctx: FakeToolContext, tmp_path: Path) -> FakeToolContext:
-    """``ctx`` as the leader, with one secret of each kind and some files in ``tmp_path``."""
-    ctx.leader = True
-    ctx.add_secret(
-        {"password": "s3cret", "user": "admin", "pin": "123"},
-        label="db-pass",
-        secret_id=OWNED,
-    )
-    ctx.add_secret({"token": "mine"}, owner="unit", label="my-token", secret_id=MINE)
-    theirs = ctx.add_secret(
-        {"token": "new"},
-        owner_name="mysql",
-        secret_id=THEIRS,
-        revisions={1: {"token": "old"}},
-    )
-    theirs.grants.append(FakeSecretGrant("application-wordpress", "relation-3"))
-    ctx.add_secret({"x": "y"}, owner_name="mysql", secret_id=HIDDEN)
+def sc(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ControllerScene]:
+    """The controller of controllerscene.py, with some files in ``tmp_path`` to read secrets from."""
+    scene = copy_template(template, tmp_path / "controller")
+    monkeypatch.setattr("pyjuju.agent.hooks.context.new_secret_id", scene.next_secret_id)
     (tmp_path / "value").write_text("file-content")
     (tmp_path / "binary").write_bytes(b"\x00\xff\xfe")
     (tmp_path / "content.yaml").write_text("hello: world\ngoodbye#base64: d29ybGQ=\nport: 80\n")
@@ -66,55 +70,77 @@ def sctx(ctx: FakeToolContext, tmp_path: Path) -> FakeToolContext:
     (tmp_path / "big").write_bytes(b"x" * 8193)
     (tmp_path / "edge").write_bytes(b"x" * 8192)
     (tmp_path / "huge.yaml").write_text("key: " + "x" * 65536 + "\n")
-    return ctx
+    try:
+        yield scene
+    finally:
+        scene.svc.store.close()
 
 
-Check = Callable[[FakeToolContext], object] | None
+Setup = Callable[[ControllerScene], object] | None
 
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """Run ``args`` (``{tmp}`` is the test's directory) after ``setup``; then ``check``."""
+    """After ``setup``, run ``args`` (``{tmp}`` is the test's directory) in a hook of
+    wordpress/0; when it exits 0, commit the hook as the unit agent would: the controller
+    refuses with ``refused`` (``""``: applies it). Then ``check`` the controller."""
 
     id: str
     args: list[str]
     code: int = 0
-    stdout: str = ""
+    stdout: str | Callable[[ControllerScene], str] = ""
     stderr: str = ""
-    setup: Check = None
-    check: Check = None
+    setup: Setup = None
+    check: Setup = None
+    refused: str = ""
 
 
-def not_leader(c: FakeToolContext) -> None:
-    c.leader = False
+_setup_hooks = itertools.count()
 
 
-def in_db_hook(c: FakeToolContext) -> None:
-    c.enter_relation_hook(3, "joined", remote_unit="mysql/0")
+def commit_from(unit: str, *changes) -> Callable[[ControllerScene], None]:
+    """A setup: an earlier hook of ``unit`` committed ``changes`` (each hook its own commit id)."""
+    def setup(c: ControllerScene) -> None:
+        c.send(unit, HookCommitParams(commit_id=f"earlier-hook-{next(_setup_hooks)}", secrets=list(changes)))
+    return setup
 
 
-def new(c: FakeToolContext):
-    return c.secrets[NEW]
+def not_leader(c: ControllerScene) -> None:
+    c.set_leader("wordpress/1")
 
 
-def granted(c: FakeToolContext, sid: str = OWNED) -> list[tuple[str, str]]:
-    return [(g.target, g.scope) for g in c.secrets[sid].grants]
+def in_db_hook(c: ControllerScene) -> None:
+    c.hook_args = {"hook": "db-relation-joined", "relation_id": 3, "remote_unit": "mysql/0"}
 
 
-def grants_to_mysql(c: FakeToolContext) -> None:
-    c.secrets[OWNED].grants = [
-        FakeSecretGrant("application-mysql", "relation-3"),
-        FakeSecretGrant("unit-mysql-0", "relation-3"),
-    ]
+def in_unit_without_secrets(c: ControllerScene) -> None:
+    c.hook_args = {"unit": "wordpress/1"}
 
 
-def two_revisions(c: FakeToolContext) -> None:
-    c.secrets[OWNED].revisions[2] = {"password": "n3w"}
+def new(c: ControllerScene):
+    return c.secret(NEW)
 
 
-def with_expiry(c: FakeToolContext) -> None:
-    s = c.secrets[OWNED]
-    s.description, s.expiry, s.rotation, s.rotates = "db", "2025-01-01T06:06:06Z", "daily", None
+def content(c: ControllerScene, sid: str = NEW, revision: int = 1) -> dict[str, str]:
+    return c.revisions(sid)[revision]
+
+
+def granted(c: ControllerScene, sid: str = OWNED) -> list[tuple[str, int | None]]:
+    return c.grants(sid)
+
+
+grants_to_mysql = commit_from("wordpress/0", SecretGrant(id=OWNED, relation_id=3, app="mysql"),
+                              SecretGrant(id=OWNED, relation_id=3, app="mysql", unit="mysql/0"))
+two_revisions = commit_from("wordpress/0", SecretSet(id=OWNED, content={"password": "n3w"}))
+with_expiry = commit_from("wordpress/0", SecretSet(id=OWNED, description="db", expire="2025-01-01T06:06:06Z",
+                                                   rotate="daily"))
+
+
+def rotates(c: ControllerScene, sid: str = OWNED) -> str:
+    """When the controller will next ask for a rotation, as secret-info-get shows it."""
+    s = c.secret(sid)
+    assert s is not None
+    return dt.datetime.fromisoformat(s.next_rotate).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 INFO_JSON = f'{{"{OWNED}":{{"revision":1,"label":"db-pass","owner":"application"}}}}\n'
@@ -125,47 +151,47 @@ CASES = [
     # -- secret-add: what ops sends ----------------------------------------------------------
     Case("add ops3 owner app file", ["secret-add", "--owner", "application", "--label", "L",
                                      "key#file={tmp}/value"], stdout=f"secret:{NEW}\n",
-         check=lambda c: (new(c).owner, new(c).owner_name, new(c).label, new(c).revisions)
+         check=lambda c: (new(c).owner_kind, new(c).owner, new(c).label, c.revisions(NEW))
          == ("application", "wordpress", "L", {1: {"key": "file-content"}})),
     Case("add ops3 all metadata", ["secret-add", "--label", "L", "--description", "D", "--expire",
                                    "2025-01-01T06:06:06+02:00", "--rotate", "monthly", "--owner",
                                    "unit", "a-key#file={tmp}/value", "b-key#file={tmp}/binary"],
          stdout=f"secret:{NEW}\n",
-         check=lambda c: (new(c).owner, new(c).owner_name, new(c).description, new(c).expiry,
-                          new(c).rotation, new(c).revisions[1])
+         check=lambda c: (new(c).owner_kind, new(c).owner, new(c).description, c.expiry(NEW),
+                          new(c).rotate_policy, content(c))
          == ("unit", "wordpress/0", "D", "2025-01-01T04:06:06Z", "monthly",
              {"a-key": "file-content", "b-key": b"\x00\xff\xfe".decode("utf-8", "surrogateescape")})),
     Case("add ops2 owner last", ["secret-add", "key#file={tmp}/value", "--owner", "unit"],
-         stdout=f"secret:{NEW}\n", check=lambda c: new(c).owner == "unit"),
+         stdout=f"secret:{NEW}\n", check=lambda c: new(c).owner_kind == "unit"),
     Case("add default owner is app", ["secret-add", "token=34ae35facd4"], stdout=f"secret:{NEW}\n",
-         check=lambda c: (new(c).owner, new(c).revisions) == ("application",
-                                                              {1: {"token": "34ae35facd4"}})),
+         check=lambda c: (new(c).owner_kind, c.revisions(NEW)) == ("application",
+                                                                   {1: {"token": "34ae35facd4"}})),
     Case("add base64", ["secret-add", "key#base64=AA==", "data#base64=czNjcmV0"],
          stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"key": "\x00", "data": "s3cret"}),
+         check=lambda c: content(c) == {"key": "\x00", "data": "s3cret"}),
     Case("add value with = and padding", ["secret-add", "key=a=b", "other=abc=="],
          stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"key": "a=b", "other": "abc=="}),
+         check=lambda c: content(c) == {"key": "a=b", "other": "abc=="}),
     Case("add empty-looking values", ["secret-add", "key= ", "other=-"], stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"key": " ", "other": "-"}),
+         check=lambda c: content(c) == {"key": " ", "other": "-"}),
     Case("add later key wins", ["secret-add", "key=1", "key=2"], stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"key": "2"}),
+         check=lambda c: content(c) == {"key": "2"}),
     Case("add yaml file", ["secret-add", "--file", "{tmp}/content.yaml"], stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"hello": "world", "goodbye": "world", "port": "80"}),
+         check=lambda c: content(c) == {"hello": "world", "goodbye": "world", "port": "80"}),
     Case("add json file overrides args", ["secret-add", "token=arg", "other=arg",
                                           "--file={tmp}/content.json"],
          stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"token": "from-file", "other": "arg",
+         check=lambda c: content(c) == {"token": "from-file", "other": "arg",
                                                  "hello": "json"}),
     Case("add relative file from cwd", ["secret-add", "key#file=value"], stdout=f"secret:{NEW}\n",
-         check=lambda c: new(c).revisions[1] == {"key": "file-content"}),
+         check=lambda c: content(c) == {"key": "file-content"}),
     Case("add value at the limit", ["secret-add", "key#file={tmp}/edge"], stdout=f"secret:{NEW}\n"),
     Case("add expire no zone is utc", ["secret-add", "--expire", "2025-01-01T06:06:06", "key=v"],
-         stdout=f"secret:{NEW}\n", check=lambda c: new(c).expiry == "2025-01-01T06:06:06Z"),
+         stdout=f"secret:{NEW}\n", check=lambda c: c.expiry(NEW) == "2025-01-01T06:06:06Z"),
     Case("add expire rfc3339 fraction", ["secret-add", "--expire=2025-01-01T06:06:06.250Z", "key=v"],
-         stdout=f"secret:{NEW}\n", check=lambda c: new(c).expiry == "2025-01-01T06:06:06.25Z"),
+         stdout=f"secret:{NEW}\n", check=lambda c: c.expiry(NEW) == "2025-01-01T06:06:06.25Z"),
     Case("add rotate never", ["secret-add", "--rotate", "never", "key=v"], stdout=f"secret:{NEW}\n",
-         check=lambda c: (new(c).rotation, new(c).rotates) == ("never", None)),
+         check=lambda c: (new(c).rotate_policy, new(c).next_rotate) == ("never", "")),
     Case("add unit secret as non-leader", ["secret-add", "--owner", "unit", "key=v"],
          stdout=f"secret:{NEW}\n", setup=not_leader),
     Case("add after --", ["secret-add", "--", "key=v"], stdout=f"secret:{NEW}\n"),
@@ -233,9 +259,13 @@ CASES = [
          stderr='ERROR expire time or duration "x" not valid\n'),
     Case("add app secret not leader", ["secret-add", "key=v"], 1,
          stderr="ERROR this unit is not the leader\n", setup=not_leader,
-         check=lambda c: NEW not in c.secrets),
-    Case("add duplicate label", ["secret-add", "--label", "db-pass", "key=v"], 1,
-         stderr='ERROR secret with label "db-pass" already exists\n'),
+         check=lambda c: new(c) is None),
+    Case("add label the owner uses", ["secret-add", "--label", "db-pass", "key=v"],
+         stdout=f"secret:{NEW}\n",
+         refused='secret label "db-pass" for owner "application-wordpress" already exists',
+         check=lambda c: new(c) is None),
+    Case("add label the application uses", ["secret-add", "--owner", "unit", "--label", "db-pass", "key=v"],
+         stdout=f"secret:{NEW}\n", refused='secret label "db-pass" for "unit-wordpress-0" already exists'),
     Case("add unknown flag", ["secret-add", "--info", "x", "key=v"], 2,
          stderr="ERROR option provided but not defined: --info\n"),
     Case("add format flag refused", ["secret-add", "--format=json", "key=v"], 2,
@@ -261,16 +291,25 @@ CASES = [
     Case("get key base64 json", ["secret-get", "--format=json", OWNED, "user#base64"],
          stdout='"YWRtaW4="\n'),
     Case("get consumer peek", ["secret-get", "--format=json", f"secret:{THEIRS}", "--peek"],
-         stdout='{"token":"new"}\n', check=lambda c: c.secrets[THEIRS].tracked is None),
+         stdout='{"token":"new"}\n', check=lambda c: c.consumer(THEIRS, "wordpress/0").revision == 2),
     Case("get consumer first read pins", ["secret-get", f"secret:{THEIRS}", "--format=json"],
-         stdout='{"token":"new"}\n', check=lambda c: c.secrets[THEIRS].tracked == 2),
+         stdout='{"token":"new"}\n', check=lambda c: c.consumer(THEIRS, "wordpress/0").revision == 2),
     Case("get consumer refresh", ["secret-get", "--format=json", f"secret:{THEIRS}", "--refresh"],
-         stdout='{"token":"new"}\n', check=lambda c: c.secrets[THEIRS].tracked == 2),
+         stdout='{"token":"new"}\n', check=lambda c: c.consumer(THEIRS, "wordpress/0").revision == 2),
     Case("get consumer sets label", ["secret-get", f"secret:{THEIRS}", "--label", "their-token",
                                      "token"],
-         stdout="new\n", check=lambda c: c.secrets[THEIRS].consumer_label == "their-token"),
+         stdout="new\n", check=lambda c: c.consumer(THEIRS, "wordpress/0").label == "their-token"),
+    Case("get consumer label taken", ["secret-get", f"secret:{THEIRS}", "--label", "my-token"], 1,
+         stderr='ERROR secret label "my-token" for owner "unit-wordpress-0" already exists\n',
+         check=lambda c: c.consumer(THEIRS, "wordpress/0") is None),
     Case("get owner sets label", ["secret-get", f"secret:{OWNED}", "--label", "renamed", "user"],
-         stdout="admin\n", check=lambda c: c.secrets[OWNED].label == "renamed"),
+         stdout="admin\n", check=lambda c: c.secret(OWNED).label == "renamed"),
+    Case("get owner label taken", ["secret-get", f"secret:{OWNED}", "--label", "my-token"], 1,
+         stderr='ERROR secret label "my-token" for "application-wordpress" already exists\n',
+         check=lambda c: c.secret(OWNED).label == "db-pass"),
+    Case("get non-leader leaves owner label", ["secret-get", OWNED, "--label", "renamed", "user"],
+         stdout="admin\n", setup=not_leader,
+         check=lambda c: (c.secret(OWNED).label, c.consumer(OWNED, "wordpress/0").label) == ("db-pass", "")),
     Case("get non-leader reads app secret", ["secret-get", f"secret:{OWNED}", "user"],
          stdout="admin\n", setup=not_leader),
     # -- secret-get: errors -----------------------------------------------------------------
@@ -292,48 +331,47 @@ CASES = [
     Case("get missing key base64", ["secret-get", OWNED, "nope#base64"], 1,
          stderr='ERROR secret key value "nope" not found\n'),
     Case("get unknown secret", ["secret-get", f"secret:{ABSENT}"], 1,
-         stderr=f'ERROR secret "{ABSENT}" not found\n'),
+         stderr=f'ERROR secret "secret:{ABSENT}" not found\n'),
     Case("get unknown label", ["secret-get", "--label", "nope"], 1,
-         stderr='ERROR secret with label "nope" not found\n'),
+         stderr='ERROR consumer label "nope" not found\n'),
     Case("get not granted", ["secret-get", HIDDEN], 1, stderr="ERROR permission denied\n"),
     # -- secret-set --------------------------------------------------------------------------
     Case("set ops3", ["secret-set", "--label", "L2", "--description", "D", "--owner",
                       "application", f"secret:{OWNED}", "password#file={tmp}/value"],
-         check=lambda c: (c.secrets[OWNED].label, c.secrets[OWNED].description,
-                          c.secrets[OWNED].revisions[2])
+         check=lambda c: (c.secret(OWNED).label, c.secret(OWNED).description, content(c, OWNED, 2))
          == ("L2", "D", {"password": "file-content"})),
     Case("set ops2 id first", ["secret-set", f"secret:{OWNED}", "--label", "L2",
                                "password#file={tmp}/value"],
-         check=lambda c: (c.secrets[OWNED].label, c.secrets[OWNED].latest) == ("L2", 2)),
+         check=lambda c: (c.secret(OWNED).label, c.secret(OWNED).latest_revision) == ("L2", 2)),
     Case("set metadata only", ["secret-set", OWNED, "--rotate", "weekly", "--expire",
                                "2030-01-01T00:00:00Z"],
-         check=lambda c: (c.secrets[OWNED].latest, c.secrets[OWNED].rotation,
-                          c.secrets[OWNED].expiry)
+         check=lambda c: (c.secret(OWNED).latest_revision, c.secret(OWNED).rotate_policy, c.expiry(OWNED))
          == (1, "weekly", "2030-01-01T00:00:00Z")),
     Case("set same content no revision", ["secret-set", OWNED, "password=s3cret", "user=admin",
                                           "pin=123"],
-         check=lambda c: c.secrets[OWNED].latest == 1),
+         check=lambda c: c.secret(OWNED).latest_revision == 1),
     Case("set owner accepted and ignored", ["secret-set", MINE, "--owner", "application",
                                             "token=x"],
-         check=lambda c: (c.secrets[MINE].owner, c.secrets[MINE].revisions[2])
-         == ("unit", {"token": "x"})),
+         check=lambda c: (c.secret(MINE).owner_kind, content(c, MINE, 2)) == ("unit", {"token": "x"})),
     Case("set unit secret as non-leader", ["secret-set", MINE, "token=x"], setup=not_leader),
     Case("set from file", ["secret-set", OWNED, "--file", "{tmp}/content.yaml"],
-         check=lambda c: c.secrets[OWNED].revisions[2]["goodbye"] == "world"),
+         check=lambda c: content(c, OWNED, 2)["goodbye"] == "world"),
     Case("set missing uri", ["secret-set"], 2, stderr="ERROR missing secret URI\n"),
     Case("set bad uri", ["secret-set", "token=x"], 2, stderr='ERROR secret URI "token=x" not valid\n'),
     Case("set bad owner", ["secret-set", OWNED, "--owner", "me"], 2,
          stderr='ERROR secret owner "me" not valid\n'),
     Case("set bad key", ["secret-set", OWNED, "X=1"], 2, stderr='ERROR key "X" not valid\n'),
-    Case("set not leader", ["secret-set", OWNED, "password=x"], 1,
-         stderr="ERROR this unit is not the leader\n", setup=not_leader,
-         check=lambda c: c.secrets[OWNED].latest == 1),
-    Case("set someone else's", ["secret-set", THEIRS, "token=x"], 1,
-         stderr=f'ERROR secret "secret:{THEIRS}" not found\n'),
-    Case("set unknown", ["secret-set", ABSENT, "token=x"], 1,
-         stderr=f'ERROR secret "{ABSENT}" not found\n'),
-    Case("set duplicate label", ["secret-set", MINE, "--label", "db-pass"], 1,
-         stderr='ERROR secret with label "db-pass" already exists\n'),
+    # Juju's context knows only the unit's own secrets (and, on the leader, its application's):
+    # changes to any other are sent, and the controller refuses them when the hook commits.
+    Case("set not leader", ["secret-set", OWNED, "password=x"], setup=not_leader,
+         refused="this unit is not the leader", check=lambda c: c.secret(OWNED).latest_revision == 1),
+    Case("set someone else's", ["secret-set", THEIRS, "token=x"],
+         refused=f'permission denied: unit "wordpress/0" does not own secret "{THEIRS}"',
+         check=lambda c: c.secret(THEIRS).latest_revision == 2),
+    Case("set unknown", ["secret-set", ABSENT, "token=x"], refused=f'secret "{ABSENT}" not found'),
+    Case("set duplicate label", ["secret-set", MINE, "--label", "db-pass"],
+         refused='secret label "db-pass" for "unit-wordpress-0" already exists',
+         check=lambda c: c.secret(MINE).label == "my-token"),
     # -- secret-info-get ---------------------------------------------------------------------
     Case("info ops json", ["secret-info-get", "--format=json", f"secret:{OWNED}"],
          stdout=INFO_JSON),
@@ -345,14 +383,19 @@ CASES = [
     Case("info unit secret", ["secret-info-get", "--format=json", MINE],
          stdout=f'{{"{MINE}":{{"revision":1,"label":"my-token","owner":"unit"}}}}\n'),
     Case("info metadata yaml", ["secret-info-get", OWNED], setup=with_expiry,
-         stdout=f"{OWNED}:\n  revision: 1\n  label: db-pass\n  owner: application\n"
-                "  description: db\n  rotation: daily\n  expiry: 2025-01-01T06:06:06Z\n"),
+         stdout=lambda c: f"{OWNED}:\n  revision: 1\n  label: db-pass\n  owner: application\n"
+                          "  description: db\n  rotation: daily\n  expiry: 2025-01-01T06:06:06Z\n"
+                          f"  rotates: {rotates(c)}\n"),
     Case("info metadata json", ["secret-info-get", OWNED, "--format=json"], setup=with_expiry,
-         stdout=f'{{"{OWNED}":{{"revision":1,"label":"db-pass","owner":"application",'
-                '"description":"db","rotation":"daily","expiry":"2025-01-01T06:06:06Z"}}\n'),
+         stdout=lambda c: f'{{"{OWNED}":{{"revision":1,"label":"db-pass","owner":"application",'
+                          '"description":"db","rotation":"daily","expiry":"2025-01-01T06:06:06Z",'
+                          f'"rotates":"{rotates(c)}"}}}}\n'),
+    Case("info unlabelled", ["secret-info-get", "--format=json", OWNED],
+         setup=commit_from("wordpress/0", SecretSet(id=OWNED, label="")),
+         stdout=f'{{"{OWNED}":{{"revision":1,"label":"","owner":"application"}}}}\n'),
     Case("info access", ["secret-info-get", OWNED], setup=grants_to_mysql,
-         stdout=INFO_YAML + "  access:\n  - target: application-mysql\n    scope: relation-3\n"
-                "    role: view\n  - target: unit-mysql-0\n    scope: relation-3\n"
+         stdout=INFO_YAML + f"  access:\n  - target: application-mysql\n    scope: {DB_SCOPE}\n"
+                f"    role: view\n  - target: unit-mysql-0\n    scope: {DB_SCOPE}\n"
                 "    role: view\n"),
     Case("info latest revision", ["secret-info-get", OWNED, "--format=json"], setup=two_revisions,
          stdout=INFO_JSON.replace('"revision":1', '"revision":2')),
@@ -372,6 +415,9 @@ CASES = [
          stderr='ERROR secret "nope" not found\n'),
     Case("info consumer", ["secret-info-get", THEIRS], 1,
          stderr=f'ERROR secret "{THEIRS}" not found\n'),
+    Case("info consumer label", ["secret-info-get", "--label", "theirs"], 1,
+         setup=lambda c: c.run(c.hook(), "secret-get", THEIRS, "--label", "theirs"),
+         stderr='ERROR secret "theirs" not found\n'),
     Case("info app secret non-leader", ["secret-info-get", OWNED], 1, setup=not_leader,
          stderr=f'ERROR secret "{OWNED}" not found\n'),
     # -- secret-ids --------------------------------------------------------------------------
@@ -380,27 +426,25 @@ CASES = [
     Case("ids yaml", ["secret-ids", "--format=yaml"], stdout=f"- {MINE}\n- {OWNED}\n"),
     Case("ids non-leader", ["secret-ids", "--format=json"], stdout=f'["{MINE}"]\n',
          setup=not_leader),
-    Case("ids none smart", ["secret-ids"], setup=lambda c: c.secrets.clear()),
-    Case("ids none json", ["secret-ids", "--format=json"], stdout="null\n",
-         setup=lambda c: c.secrets.clear()),
-    Case("ids none yaml", ["secret-ids", "--format=yaml"], stdout="[]\n",
-         setup=lambda c: c.secrets.clear()),
+    Case("ids none smart", ["secret-ids"], setup=in_unit_without_secrets),
+    Case("ids none json", ["secret-ids", "--format=json"], stdout="null\n", setup=in_unit_without_secrets),
+    Case("ids none yaml", ["secret-ids", "--format=yaml"], stdout="[]\n", setup=in_unit_without_secrets),
     Case("ids extra args", ["secret-ids", "x"], 2, stderr='ERROR unrecognized args: ["x"]\n'),
     # -- secret-grant ------------------------------------------------------------------------
     Case("grant ops3", ["secret-grant", "--relation", "3", f"secret:{OWNED}"],
-         check=lambda c: granted(c) == [("application-mysql", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql", 3)]),
     Case("grant ops3.7 endpoint id", ["secret-grant", "--relation", "db:3", "--unit", "mysql/0",
                                       f"secret:{OWNED}"],
-         check=lambda c: granted(c) == [("unit-mysql-0", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql/0", 3)]),
     Case("grant ops2 id first", ["secret-grant", f"secret:{OWNED}", "--relation", "3", "--unit",
                                  "mysql/1"],
-         check=lambda c: granted(c) == [("unit-mysql-1", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql/1", 3)]),
     Case("grant short flag", ["secret-grant", "-r3", OWNED],
-         check=lambda c: granted(c) == [("application-mysql", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql", 3)]),
     Case("grant relation hook default", ["secret-grant", OWNED], setup=in_db_hook,
-         check=lambda c: granted(c) == [("application-mysql", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql", 3)]),
     Case("grant unit secret non-leader", ["secret-grant", "-r", "3", MINE], setup=not_leader,
-         check=lambda c: granted(c, MINE) == [("application-mysql", "relation-3")]),
+         check=lambda c: granted(c, MINE) == [("mysql", 3)]),
     Case("grant twice", ["secret-grant", "-r", "3", OWNED], setup=grants_to_mysql,
          check=lambda c: len(granted(c)) == 2),
     Case("grant missing uri", ["secret-grant"], 2, stderr="ERROR missing secret URI\n"),
@@ -421,30 +465,32 @@ CASES = [
          stderr="ERROR option provided but not defined: --app\n"),
     Case("grant extra args", ["secret-grant", "-r", "3", OWNED, "x"], 2,
          stderr='ERROR unrecognized args: ["x"]\n'),
+    # Juju grants only secrets its context knows the unit owns: refused at once otherwise.
     Case("grant not leader", ["secret-grant", "-r", "3", OWNED], 1, setup=not_leader,
-         stderr="ERROR this unit is not the leader\n", check=lambda c: granted(c) == []),
+         stderr=f'ERROR secret "{OWNED}" not found\n', check=lambda c: granted(c) == []),
     Case("grant someone else's", ["secret-grant", "-r", "3", THEIRS], 1,
-         stderr=f'ERROR secret "secret:{THEIRS}" not found\n'),
+         stderr=f'ERROR secret "{THEIRS}" not found\n',
+         check=lambda c: granted(c, THEIRS) == [("wordpress", 3)]),
     # -- secret-revoke -----------------------------------------------------------------------
     Case("revoke ops3 relation unit", ["secret-revoke", "--relation", "3", "--unit", "mysql/0",
                                        f"secret:{OWNED}"],
-         setup=grants_to_mysql, check=lambda c: granted(c) == [("application-mysql", "relation-3")]),
-    Case("revoke ops2 id first", ["secret-revoke", f"secret:{OWNED}", "--relation", "5",
-                                  "--unit", "u/1"],
-         setup=lambda c: (grants_to_mysql(c), c.add_relation(5, "cache", "u", ["u/1"]),
-                          c.grant_secret(OWNED, "u/1", "relation-5")),
-         check=lambda c: len(granted(c)) == 2),
+         setup=grants_to_mysql, check=lambda c: granted(c) == [("mysql", 3)]),
+    Case("revoke ops2 id first", ["secret-revoke", f"secret:{OWNED}", "--relation", "3",
+                                  "--unit", "mysql/1"],
+         setup=lambda c: (grants_to_mysql(c), commit_from("wordpress/0", SecretGrant(
+             id=OWNED, relation_id=3, app="mysql", unit="mysql/1"))(c)),
+         check=lambda c: granted(c) == [("mysql", 3), ("mysql/0", 3)]),
     Case("revoke relation", ["secret-revoke", "--relation", "3", OWNED], setup=grants_to_mysql,
-         check=lambda c: granted(c) == [("unit-mysql-0", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql/0", 3)]),
     Case("revoke relation hook default", ["secret-revoke", OWNED], setup=lambda c: (
         grants_to_mysql(c), in_db_hook(c)),
-         check=lambda c: granted(c) == [("unit-mysql-0", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql/0", 3)]),
     Case("revoke app", ["secret-revoke", "--app", "mysql", OWNED], setup=grants_to_mysql,
-         check=lambda c: granted(c) == [("unit-mysql-0", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql/0", 3)]),
     Case("revoke application", ["secret-revoke", "--application=mysql", OWNED],
-         setup=grants_to_mysql, check=lambda c: granted(c) == [("unit-mysql-0", "relation-3")]),
+         setup=grants_to_mysql, check=lambda c: granted(c) == [("mysql/0", 3)]),
     Case("revoke unit", ["secret-revoke", OWNED, "--unit", "mysql/0"], setup=grants_to_mysql,
-         check=lambda c: granted(c) == [("application-mysql", "relation-3")]),
+         check=lambda c: granted(c) == [("mysql", 3)]),
     Case("revoke missing uri", ["secret-revoke"], 2, stderr="ERROR missing secret URI\n"),
     Case("revoke bad uri", ["secret-revoke", "--app", "mysql", "secret:"], 2,
          stderr='ERROR secret URI "secret:" not valid\n'),
@@ -462,23 +508,24 @@ CASES = [
          stderr='ERROR unit "foo" not valid\n'),
     Case("revoke unknown relation", ["secret-revoke", OWNED, "--relation", "-666"], 2,
          stderr='ERROR invalid value "-666" for option --relation: relation not found\n'),
-    Case("revoke not leader", ["secret-revoke", OWNED, "--app", "mysql"], 1, setup=not_leader,
-         stderr="ERROR this unit is not the leader\n"),
+    Case("revoke not leader", ["secret-revoke", OWNED, "--app", "mysql"],
+         setup=lambda c: (grants_to_mysql(c), not_leader(c)), refused="this unit is not the leader",
+         check=lambda c: len(granted(c)) == 2),
     # -- secret-remove -----------------------------------------------------------------------
     Case("remove all", ["secret-remove", f"secret:{OWNED}"], setup=two_revisions,
-         check=lambda c: OWNED not in c.secrets),
+         check=lambda c: c.secret(OWNED) is None),
     Case("remove ops revision last", ["secret-remove", f"secret:{OWNED}", "--revision", "1"],
-         setup=two_revisions, check=lambda c: list(c.secrets[OWNED].revisions) == [2]),
+         setup=two_revisions, check=lambda c: list(c.revisions(OWNED)) == [2]),
     Case("remove revision first", ["secret-remove", "--revision=2", OWNED], setup=two_revisions,
-         check=lambda c: list(c.secrets[OWNED].revisions) == [1]),
+         check=lambda c: list(c.revisions(OWNED)) == [1]),
     Case("remove revision hex", ["secret-remove", "--revision=0x2", OWNED], setup=two_revisions,
-         check=lambda c: list(c.secrets[OWNED].revisions) == [1]),
+         check=lambda c: list(c.revisions(OWNED)) == [1]),
     Case("remove revision 0 is all", ["secret-remove", "--revision", "0", OWNED],
-         check=lambda c: OWNED not in c.secrets),
+         check=lambda c: c.secret(OWNED) is None),
     Case("remove negative revision is all", ["secret-remove", "--revision", "-3", OWNED],
-         check=lambda c: OWNED not in c.secrets),
+         check=lambda c: c.secret(OWNED) is None),
     Case("remove unit secret non-leader", ["secret-remove", MINE], setup=not_leader,
-         check=lambda c: MINE not in c.secrets),
+         check=lambda c: c.secret(MINE) is None),
     Case("remove missing uri", ["secret-remove"], 2, stderr="ERROR missing secret URI\n"),
     Case("remove bad uri", ["secret-remove", "secret://x/" + OWNED], 2,
          stderr='ERROR host controller UUID "x" not valid\n'),
@@ -489,118 +536,197 @@ CASES = [
          stderr="ERROR option needs an argument: --revision\n"),
     Case("remove extra args", ["secret-remove", OWNED, "x"], 2,
          stderr='ERROR unrecognized args: ["x"]\n'),
-    Case("remove unknown revision", ["secret-remove", OWNED, "--revision", "7"], 1,
-         stderr="ERROR secret revision 7 not found\n"),
-    Case("remove not leader", ["secret-remove", OWNED], 1, setup=not_leader,
-         stderr="ERROR this unit is not the leader\n", check=lambda c: OWNED in c.secrets),
-    Case("remove someone else's", ["secret-remove", THEIRS], 1,
-         stderr=f'ERROR secret "secret:{THEIRS}" not found\n'),
+    Case("remove unknown revision", ["secret-remove", OWNED, "--revision", "7"],
+         refused=f'secret "{OWNED}" revision 7 not found', check=lambda c: list(c.revisions(OWNED)) == [1]),
+    Case("remove not leader", ["secret-remove", OWNED], setup=not_leader,
+         refused="this unit is not the leader", check=lambda c: c.secret(OWNED) is not None),
+    Case("remove someone else's", ["secret-remove", THEIRS],
+         refused=f'permission denied: unit "wordpress/0" does not own secret "{THEIRS}"',
+         check=lambda c: c.secret(THEIRS) is not None),
 ]  # fmt: skip
 
 
+def _text(value: str | Callable[[ControllerScene], str], c: ControllerScene, tmp: str) -> str:
+    return (value if isinstance(value, str) else value(c)).replace("{tmp}", tmp)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_secret_tool(sctx: FakeToolContext, run, tmp_path: Path, case: Case) -> None:
+def test_secret_tool(sc: ControllerScene, tmp_path: Path, case: Case) -> None:
     if case.setup:
-        case.setup(sctx)
+        case.setup(sc)
     tmp = str(tmp_path)
-    args = [a.replace("{tmp}", tmp) for a in case.args]
-    result = run(args[0], *args[1:], cwd=tmp)
+    hook = sc.hook()
+    result = sc.run(hook, *[a.replace("{tmp}", tmp) for a in case.args], cwd=tmp)
     assert (result.code, result.stdout.decode(), result.stderr.decode()) == (
         case.code,
-        case.stdout.replace("{tmp}", tmp),
+        _text(case.stdout, sc, tmp),
         case.stderr.replace("{tmp}", tmp),
     )
+    refused = ""
+    if result.code == 0:
+        try:
+            sc.commit(hook)
+        except PyjujuError as e:
+            refused = e.message
+    assert refused == case.refused
     if case.check:
-        assert case.check(sctx)
+        assert case.check(sc)
 
 
-def test_failed_tools_change_nothing(sctx: FakeToolContext, run, tmp_path: Path) -> None:
-    before = repr(sctx.secrets)
+def test_failed_tools_buffer_nothing(sc: ControllerScene, tmp_path: Path) -> None:
     for case in CASES:
         if case.code and case.setup is None:
-            run(*[a.replace("{tmp}", str(tmp_path)) for a in case.args], cwd=str(tmp_path))
-    assert repr(sctx.secrets) == before
+            hook = sc.hook()
+            sc.run(hook, *[a.replace("{tmp}", str(tmp_path)) for a in case.args], cwd=str(tmp_path))
+            assert hook.commit_params().secrets == [], case.id
+
+
+def test_failed_hooks_change_nothing(sc: ControllerScene) -> None:
+    """A hook that does not exit 0 is not committed: its secret changes are never applied."""
+    hook = sc.hook()
+    assert sc.run(hook, "secret-set", OWNED, "user=root").code == 0
+    assert sc.run(hook, "secret-add", "key=v").code == 0
+    assert sc.run(sc.hook(), "secret-get", OWNED, "user").stdout == b"admin\n"
+    assert sc.secret(NEW) is None
 
 
 # -- several calls ------------------------------------------------------------------------
 
 
-def test_consumer_tracks_revision_until_refresh(sctx: FakeToolContext, run) -> None:
+def test_consumer_tracks_revision_until_refresh(sc: ControllerScene) -> None:
+    hook = sc.hook()
     get = ["secret-get", THEIRS, "token"]
-    assert run(*get).stdout == b"new\n"
-    sctx.secrets[THEIRS].revisions[3] = {"token": "newer"}
-    assert run(*get).stdout == b"new\n"  # pinned by the first read
-    assert run(*get, "--peek").stdout == b"newer\n"
-    assert sctx.secrets[THEIRS].tracked == 2
-    assert run(*get).stdout == b"new\n"
-    assert run(*get, "--refresh").stdout == b"newer\n"
-    assert sctx.secrets[THEIRS].tracked == 3
-    assert run(*get).stdout == b"newer\n"
+    assert sc.run(hook, *get).stdout == b"new\n"
+    sc.send("mysql/0", HookCommitParams(commit_id="newer", secrets=[SecretSet(id=THEIRS, content={"token": "newer"})]))
+    assert sc.run(hook, *get).stdout == b"new\n"  # pinned by the first read
+    assert sc.run(hook, *get, "--peek").stdout == b"newer\n"
+    assert sc.consumer(THEIRS, "wordpress/0").revision == 2
+    assert sc.run(hook, *get).stdout == b"new\n"
+    assert sc.run(hook, *get, "--refresh").stdout == b"newer\n"
+    assert sc.consumer(THEIRS, "wordpress/0").revision == 3
+    assert sc.run(hook, *get).stdout == b"newer\n"
 
 
-def test_consumer_label_then_lookup_by_label(sctx: FakeToolContext, run) -> None:
-    assert run("secret-get", THEIRS, "--label", "theirs").code == 0
-    result = run("secret-get", "--label", "theirs", "--format=json")
+def test_consumer_label_then_lookup_by_label(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    assert sc.run(hook, "secret-get", THEIRS, "--label", "theirs").code == 0
+    result = sc.run(hook, "secret-get", "--label", "theirs", "--format=json")
     assert (result.code, result.stdout) == (0, b'{"token":"new"}\n')
 
 
-def test_owner_sees_latest_revision(sctx: FakeToolContext, run) -> None:
-    assert run("secret-set", OWNED, "user=root").code == 0
-    assert run("secret-get", OWNED, "user").stdout == b"root\n"
-    assert sctx.secrets[OWNED].revisions[1]["user"] == "admin"
+def test_owner_label_set_by_secret_get_is_at_once(sc: ControllerScene) -> None:
+    """Juju renames the owner's label during secret-get, not at the hook's commit."""
+    hook = sc.hook()
+    assert sc.run(hook, "secret-get", OWNED, "--label", "renamed").code == 0
+    assert hook.commit_params().secrets == []
+    assert sc.run(sc.hook(), "secret-info-get", "--label", "renamed", "--format=json").stdout == (
+        f'{{"{OWNED}":{{"revision":1,"label":"renamed","owner":"application"}}}}\n'.encode())
 
 
-def test_add_then_get_round_trips_binary_content(sctx: FakeToolContext, run) -> None:
+def test_owner_sees_latest_revision(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    assert sc.run(hook, "secret-set", OWNED, "user=root").code == 0
+    assert sc.run(hook, "secret-get", OWNED, "user").stdout == b"admin\n"  # until the commit
+    sc.commit(hook)
+    assert sc.run(sc.hook(), "secret-get", OWNED, "user").stdout == b"root\n"
+    assert sc.revisions(OWNED)[1]["user"] == "admin"
+
+
+def test_add_then_get_round_trips_binary_content(sc: ControllerScene) -> None:
+    hook = sc.hook()
     data = bytes(range(256))
-    uri = run("secret-add", f"blob#base64={ENC(data).decode()}").stdout.decode().strip()
-    assert run("secret-get", uri, "blob#base64").stdout == ENC(data) + b"\n"
-    out = json.loads(run("secret-get", uri, "--format=json").stdout)
+    uri = sc.run(hook, "secret-add", f"blob#base64={ENC(data).decode()}").stdout.decode().strip()
+    assert sc.run(hook, "secret-get", uri, "blob#base64").stdout == ENC(data) + b"\n"
+    out = json.loads(sc.run(hook, "secret-get", uri, "--format=json").stdout)
     assert out["blob"].startswith("\x00\x01")  # invalid UTF-8 comes out as U+FFFD, as in Go
+    sc.commit(hook)
+    assert sc.run(sc.hook(), "secret-get", uri, "blob#base64").stdout == ENC(data) + b"\n"
 
 
-def test_add_then_info_and_ids(sctx: FakeToolContext, run) -> None:
-    uri = run("secret-add", "--owner", "unit", "--label", "tls", "cert=x").stdout.decode().strip()
+def test_add_then_info_and_ids(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    uri = sc.run(hook, "secret-add", "--owner", "unit", "--label", "tls", "cert=x").stdout.decode().strip()
     sid = uri.removeprefix("secret:")
-    info = json.loads(run("secret-info-get", "--format=json", "--label", "tls").stdout)
+    info = json.loads(sc.run(hook, "secret-info-get", "--format=json", "--label", "tls").stdout)
     assert info == {sid: {"revision": 1, "label": "tls", "owner": "unit"}}
-    assert sid in run("secret-ids").stdout.decode().split()
+    assert sid in sc.run(hook, "secret-ids").stdout.decode().split()
+    sc.commit(hook)
+    info = json.loads(sc.run(sc.hook(), "secret-info-get", "--format=json", "--label", "tls").stdout)
+    assert info == {sid: {"revision": 1, "label": "tls", "owner": "unit"}}
 
 
-def test_add_expire_duration_is_from_now(sctx: FakeToolContext, run) -> None:
+def test_add_same_label_twice_in_one_hook(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    assert sc.run(hook, "secret-add", "--label", "tls", "cert=x").code == 0
+    result = sc.run(hook, "secret-add", "--owner", "unit", "--label", "tls", "cert=y")
+    assert (result.code, result.stderr) == (1, b'ERROR secret with label "tls" already exists\n')
+    assert [c.id for c in hook.commit_params().secrets] == [NEW]
+
+
+def test_consumer_label_on_a_secret_added_in_the_hook(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    uri = sc.run(hook, "secret-add", "cert=x").stdout.decode().strip()
+    assert sc.run(hook, "secret-get", uri, "--label", "tls").stdout == b"cert: x\n"
+    assert sc.run(hook, "secret-get", "--label", "tls", "--format=json").stdout == b"{\"cert\":\"x\"}\n"
+    sc.commit(hook)
+    assert sc.secret(NEW).label == "tls"
+
+
+def test_add_expire_duration_is_from_now(sc: ControllerScene) -> None:
+    hook = sc.hook()
     before = dt.datetime.now(dt.UTC)
-    assert run("secret-add", "--expire", "1h30m", "key=v").code == 0
-    expiry = dt.datetime.fromisoformat(sctx.secrets[NEW].expiry.replace("Z", "+00:00"))
+    assert sc.run(hook, "secret-add", "--expire", "1h30m", "key=v").code == 0
     after = dt.datetime.now(dt.UTC)
+    sc.commit(hook)
+    expiry = dt.datetime.fromisoformat(sc.expiry(NEW).replace("Z", "+00:00"))
     assert before + dt.timedelta(minutes=90) <= expiry <= after + dt.timedelta(minutes=90)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", sctx.secrets[NEW].expiry)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", sc.expiry(NEW))
 
 
-def test_add_rotation_sets_next_rotation(sctx: FakeToolContext, run) -> None:
-    assert run("secret-add", "--rotate", "daily", "key=v").code == 0
-    info = json.loads(run("secret-info-get", "--format=json", NEW).stdout)[NEW]
+def test_add_rotation_sets_next_rotation(sc: ControllerScene) -> None:
+    hook = sc.hook()
+    assert sc.run(hook, "secret-add", "--rotate", "daily", "key=v").code == 0
+    sc.commit(hook)
+    hook = sc.hook()
+    info = json.loads(sc.run(hook, "secret-info-get", "--format=json", NEW).stdout)[NEW]
     assert info["rotation"] == "daily"
-    assert info["rotates"].endswith("Z")
-    yaml_out = run("secret-info-get", NEW).stdout.decode()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info["rotates"])
+    yaml_out = sc.run(hook, "secret-info-get", NEW).stdout.decode()
     assert f"  rotates: {info['rotates']}\n" in yaml_out  # a timestamp, not a quoted string
 
 
-def test_get_output_file(sctx: FakeToolContext, run, tmp_path: Path) -> None:
-    result = run("secret-get", OWNED, "-o", "out.json", "--format=json", cwd=str(tmp_path))
+def test_get_output_file(sc: ControllerScene, tmp_path: Path) -> None:
+    hook = sc.hook()
+    result = sc.run(hook, "secret-get", OWNED, "-o", "out.json", "--format=json", cwd=str(tmp_path))
     assert (result.code, result.stdout, result.stderr) == (0, b"", b"")
     assert json.loads((tmp_path / "out.json").read_text())["user"] == "admin"
-    result = run("secret-info-get", OWNED, "--output", str(tmp_path / "info.yaml"))
+    result = sc.run(hook, "secret-info-get", OWNED, "--output", str(tmp_path / "info.yaml"))
     assert (result.code, result.stdout) == (0, b"")
     assert (tmp_path / "info.yaml").read_text() == INFO_YAML
 
 
-def test_grant_then_consumer_access(sctx: FakeToolContext, run) -> None:
-    consumer = FakeToolContext(unit_name="mysql/0")
-    consumer.secrets = sctx.secrets  # the same model
-    assert run("secret-get", OWNED, on=consumer).stderr == b"ERROR permission denied\n"
-    assert run("secret-grant", "-r", "3", OWNED).code == 0
-    assert run("secret-get", OWNED, "user", on=consumer).stdout == b"admin\n"
-    assert run("secret-revoke", "-r", "3", OWNED).code == 0
-    assert run("secret-get", OWNED, on=consumer).code == 1
+def test_grant_then_consumer_access(sc: ControllerScene) -> None:
+    def mysql_reads() -> bytes:
+        result = sc.run(sc.hook(unit="mysql/0"), "secret-get", OWNED, "user")
+        return result.stdout or result.stderr
+
+    assert mysql_reads() == b"ERROR permission denied\n"
+    owner = sc.hook()
+    assert sc.run(owner, "secret-grant", "-r", "3", OWNED).code == 0
+    assert mysql_reads() == b"ERROR permission denied\n"  # not before the owner's hook commits
+    sc.commit(owner)
+    assert mysql_reads() == b"admin\n"
+    owner = sc.hook()
+    assert sc.run(owner, "secret-revoke", "-r", "3", OWNED).code == 0
+    sc.commit(owner)
+    assert mysql_reads() == b"ERROR permission denied\n"
+
+
+def test_not_granted_is_not_not_found(sc: ControllerScene) -> None:
+    """ops turns "not found" into SecretNotFoundError: a secret that exists but is not granted
+    must not read as missing."""
+    result = sc.run(sc.hook(), "secret-get", HIDDEN)
+    assert (result.code, result.stderr) == (1, b"ERROR permission denied\n")
 
 
 # -- parsing helpers -----------------------------------------------------------------------
@@ -692,18 +818,18 @@ def test_secret_tools_are_installed() -> None:
 
 
 @pytest.mark.parametrize("name", SECRET_TOOLS)
-def test_secret_tool_help(sctx: FakeToolContext, run, name: str) -> None:
-    before = repr(sctx.secrets)
-    result = run(name, OWNED, "key=v", "--help")
+def test_secret_tool_help(sc: ControllerScene, name: str) -> None:
+    hook = sc.hook()
+    result = sc.run(hook, name, OWNED, "key=v", "--help")
     assert (result.code, result.stderr) == (0, b"")
     text = result.stdout.decode()
     assert text.startswith(f"Usage: {name} [options]")
     assert "\nSummary:\n" in text
-    assert repr(sctx.secrets) == before
+    assert not hook.commit_params().has_changes()
 
 
-def test_secret_add_help_shows_owner_default(run) -> None:
-    text = run("secret-add", "--help").stdout.decode()
+def test_secret_add_help_shows_owner_default(sc: ControllerScene) -> None:
+    text = sc.run(sc.hook(), "secret-add", "--help").stdout.decode()
     assert re.search(r'^--owner +\(= "application"\)$', text, re.M)
     for flag in ("--description", "--expire", "--file", "--label", "--rotate"):
         assert re.search(rf'^{flag} +\(= ""\)$', text, re.M)

@@ -1,4 +1,4 @@
-"""End to end: installed tool symlinks → ``-S`` client → unix socket → ToolServer → fake context."""
+"""End to end: installed tool symlinks → ``-S`` client → unix socket → ToolServer → a real hook context."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from toolscene import Scene
 
 from pyjuju.agent.hooks.toolserver import ToolServer
 from pyjuju.agent.toolclient import CLIENT_NAME, TOOL_NAMES, install_tools
 from pyjuju.agent.toolclient.protocol import encode_frame, read_frame
-from pyjuju.testing.fake_toolctx import FakeToolContext
 
 PYTHON = os.path.realpath(sys.executable)
 CLIENT_SOURCE = Path(__file__).parents[3] / "src/pyjuju/agent/toolclient/client.py"
@@ -126,9 +126,10 @@ def test_install_tools_is_idempotent(tmp_path):
 
 def test_end_to_end(tools, sock_dir, tmp_path):
     socket_path = str(sock_dir / "agent.socket")
-    ctx = FakeToolContext(unit_name="wordpress/0", config_values={"port": 80, "title": "<b>"})
-    ctx.add_relation(3, "db", "mysql", units=["mysql/0"])
-    contexts = {"wordpress/0-install-1": ctx}
+    scene = Scene(unit="wordpress/0", hook="install", config={"port": 80, "title": "<b>"})
+    scene.add_relation(3, "db", "mysql", members=["mysql/0"])
+    hook = scene.context()
+    contexts = {"wordpress/0-install-1": hook}
 
     async def main() -> None:
         server = ToolServer(socket_path, contexts.get)
@@ -141,7 +142,7 @@ def test_end_to_end(tools, sock_dir, tmp_path):
             code, out, err = await _exec(["relation-set", "-r", "db:3", "--file", "-", "b=2"], env,
                                          stdin=b'{"a": "1", "b": "x"}')  # fmt: skip
             assert (code, out, err) == (0, b"", b"")
-            assert ctx.relations[3].bags["wordpress/0"] == {"a": "1", "b": "2"}
+            assert scene.commit().relation_settings == {"3": {"a": "1", "b": "2"}}
 
             code, out, err = await _exec(["relation-get", "-r", "3", "-", "mysql"], env)
             assert (code, out) == (2, b"")
@@ -160,10 +161,10 @@ def test_end_to_end(tools, sock_dir, tmp_path):
 
             # stdin is only read when a tool asks for it
             code, out, err = await _exec(["state-set", "--file", "-"], env, stdin=b"k: v\n")
-            assert (code, ctx.charm_state) == (0, {"k": "v"})
+            assert (code, scene.commit().state_set) == (0, {"k": "v"})
 
             code, out, err = await _exec(["juju-log", "-l", "WARN", "hello"], env)
-            assert code == 0 and ctx.logs == [("WARNING", "hello")]
+            assert code == 0 and scene.logs == [("WARNING", "hello")]
 
             code, out, err = await _exec(
                 [str(tools / CLIENT_NAME), "is-leader", "--format=json"], env
@@ -181,7 +182,7 @@ def test_end_to_end(tools, sock_dir, tmp_path):
                 *(_exec(["open-port", str(8000 + i)], env) for i in range(8))
             )
             assert all(r[0] == 0 for r in results)
-            assert len(ctx.ports) == 8
+            assert len(hook.opened_ports()) == 8
         finally:
             await server.close()
         assert not os.path.exists(socket_path)
@@ -241,8 +242,8 @@ def test_server_rejects_malformed_requests(sock_dir):
 
 def test_server_asks_for_stdin_then_uses_it(sock_dir):
     socket_path = str(sock_dir / "agent.socket")
-    ctx = FakeToolContext()
-    ctx.add_relation(1, "db", "pg")
+    scene = Scene(unit="wordpress/0")
+    scene.add_relation(1, "db", "pg")
 
     async def call(request):
         reader, writer = await asyncio.open_unix_connection(socket_path)
@@ -253,7 +254,7 @@ def test_server_asks_for_stdin_then_uses_it(sock_dir):
         return reply
 
     async def main() -> None:
-        server = ToolServer(socket_path, {"c": ctx}.get)
+        server = ToolServer(socket_path, {"c": scene.context()}.get)
         await server.start()
         try:
             request = {
@@ -264,10 +265,10 @@ def test_server_asks_for_stdin_then_uses_it(sock_dir):
                 "stdin": None,
             }
             assert await call(request) == {"need_stdin": True}
-            assert ctx.relations[1].bags == {}
+            assert scene.commit().relation_settings == {}
             request["stdin"] = b"a: b\n"
             assert await call(request) == {"code": 0, "stdout": b"", "stderr": b""}
-            assert ctx.relations[1].bags == {"app/0": {"a": "b"}}
+            assert scene.commit().relation_settings == {"1": {"a": "b"}}
         finally:
             await server.close()
 

@@ -1,4 +1,4 @@
-"""``storage-get``/``-list``/``-add`` and ``resource-get`` against the fake context
+"""``storage-get``/``-list``/``-add`` and ``resource-get`` in a real hook context,
 including ops ≤3.3's scrape of ``storage-get --help``."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from toolscene import Scene
 
-from pyjuju.agent.hooks.toolctx import ToolError
 from pyjuju.agent.hooks.tools import COMMANDS
-from pyjuju.agent.hooks.tools.storage import StorageGet, hook_storage_id
+from pyjuju.agent.hooks.tools.storage import StorageGet
 from pyjuju.agent.toolclient import TOOL_NAMES
-from pyjuju.testing.fake_toolctx import FakeToolContext
+from pyjuju.core.errors import NotFoundError
 
 TOOLS = ("storage-get", "storage-list", "storage-add", "resource-get")
 
@@ -23,26 +23,27 @@ OPS_STORAGE_KEY_RE = re.compile(r"^-s\s+\(=\s+(?P<storage_key>.*?)\)\s*?$", re.M
 
 
 @pytest.fixture
-def sctx(ctx: FakeToolContext) -> FakeToolContext:
-    ctx.storage_instances = {
-        "data/0": {"kind": "filesystem", "location": "/srv/data/0"},
-        "data/2": {"kind": "filesystem", "location": "/srv/data/2"},
-        "data/10": {"kind": "filesystem", "location": "/srv/data/10"},
-        "cache/1": {"kind": "block", "location": "/dev/vdb"},
+def sctx(ctx: Scene) -> Scene:
+    """``ctx`` with four storage instances attached and a ``file`` resource."""
+    ctx.storage = {
+        "data/0": "/srv/data/0",
+        "data/2": "/srv/data/2",
+        "data/10": "/srv/data/10",
+        "cache/1": "/srv/cache/1",
     }
-    ctx.resources = {"file": "/var/lib/juju/agents/unit-wordpress-0/resources/file/file.zip"}
+    ctx.resources = {"file": {"revision": 1, "sha256": "f" * 64, "filename": "file.zip"}}
     return ctx
 
 
-def in_data_hook(c: FakeToolContext) -> None:
+def in_data_hook(c: Scene) -> None:
     c.enter_storage_hook("data/0")
 
 
-def no_storage(c: FakeToolContext) -> None:
-    c.storage_instances.clear()
+def no_storage(c: Scene) -> None:
+    c.storage.clear()
 
 
-Setup = Callable[[FakeToolContext], object] | None
+Setup = Callable[[Scene], object] | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,13 +69,13 @@ CASES = [
     Case("get charmhelpers attr", ["storage-get", "--format=json", "kind"],
          stdout='"filesystem"\n', setup=in_data_hook),
     Case("get charmhelpers -s attr", ["storage-get", "--format=json", "-s", "cache/1", "location"],
-         stdout='"/dev/vdb"\n', setup=in_data_hook),
-    Case("get -s clustered", ["storage-get", "-scache/1", "kind"], stdout="block\n"),
+         stdout='"/srv/cache/1"\n', setup=in_data_hook),
+    Case("get -s clustered", ["storage-get", "-scache/1", "kind"], stdout="filesystem\n"),
     # -- storage-get: formats -----------------------------------------------------------------
     Case("get smart map", ["storage-get"], stdout="kind: filesystem\nlocation: /srv/data/0\n",
          setup=in_data_hook),
     Case("get yaml map", ["storage-get", "-s", "cache/1", "--format", "yaml"],
-         stdout="kind: block\nlocation: /dev/vdb\n"),
+         stdout="kind: filesystem\nlocation: /srv/cache/1\n"),
     Case("get smart key", ["storage-get", "location"], stdout="/srv/data/0\n", setup=in_data_hook),
     Case("get yaml key", ["storage-get", "kind", "--format=yaml"], stdout="filesystem\n",
          setup=in_data_hook),
@@ -118,6 +119,7 @@ CASES = [
     Case("add ops count", ["storage-add", "data=2"], added={"data": 2}),
     Case("add name only", ["storage-add", "data"], added={"data": 1}),
     Case("add several", ["storage-add", "data", "cache=3"], added={"data": 1, "cache": 3}),
+    Case("add undeclared store", ["storage-add", "logs"], added={"logs": 1}),
     Case("add empty fields skipped", ["storage-add", "data=,2,"], added={"data": 2}),
     Case("add nothing", ["storage-add"], 2,
          stderr="ERROR storage add requires a storage directive\n"),
@@ -164,8 +166,7 @@ CASES = [
     Case("add format flag refused", ["storage-add", "--format=json", "data"], 2,
          stderr="ERROR option provided but not defined: --format\n"),
     # -- resource-get -----------------------------------------------------------------------------
-    Case("resource ops", ["resource-get", "file"],
-         stdout="/var/lib/juju/agents/unit-wordpress-0/resources/file/file.zip"),
+    Case("resource ops", ["resource-get", "file"], stdout="{tmp}/resources/file/file.zip"),
     Case("resource missing", ["resource-get", "software"], 1,
          stderr='ERROR could not download resource: resource "software" not found\n'),
     Case("resource no name", ["resource-get"], 2, stderr="ERROR missing required resource name\n"),
@@ -177,22 +178,22 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_storage_tool(sctx: FakeToolContext, run, case: Case) -> None:
+def test_storage_tool(sctx: Scene, run, tmp_path, case: Case) -> None:
     if case.setup:
         case.setup(sctx)
     result = run(*case.args)
     assert (result.code, result.stdout.decode(), result.stderr.decode()) == (
         case.code,
-        case.stdout,
+        case.stdout.replace("{tmp}", str(tmp_path)),
         case.stderr,
     )
-    assert sctx.storage_added == case.added
+    assert sctx.commit().storage_add == case.added
 
 
 # -- storage-get --help (ops ≤3.3) -------------------------------------------------------
 
 
-def test_storage_get_help_names_the_hook_storage(sctx: FakeToolContext, run) -> None:
+def test_storage_get_help_names_the_hook_storage(sctx: Scene, run) -> None:
     sctx.enter_storage_hook("data/0", "attached")
     result = run("storage-get", "--help")
     assert (result.code, result.stderr) == (0, b"")
@@ -202,101 +203,52 @@ def test_storage_get_help_names_the_hook_storage(sctx: FakeToolContext, run) -> 
     assert m and m.group("storage_key") == "data/0"
 
 
-def test_storage_get_help_outside_storage_hooks(sctx: FakeToolContext, run) -> None:
+def test_storage_get_help_outside_storage_hooks(sctx: Scene, run) -> None:
     text = run("storage-get", "-h").stdout.decode()
     assert "\n-s  (= )\n" in text
     m = OPS_STORAGE_KEY_RE.search(text)
     assert m and m.group("storage_key") == ""
 
 
-def test_storage_get_help_wins_over_bad_id(sctx: FakeToolContext, run) -> None:
+def test_storage_get_help_wins_over_bad_id(sctx: Scene, run) -> None:
     sctx.enter_storage_hook("cache/1", "detaching")
     result = run("storage-get", "--help", "-s", "nope")
     assert result.code == 0
     assert OPS_STORAGE_KEY_RE.search(result.stdout.decode()).group("storage_key") == "cache/1"
 
 
-def test_enter_storage_hook(sctx: FakeToolContext) -> None:
-    sctx.enter_relation_hook(3)
-    sctx.enter_storage_hook("data/10", "detaching")
-    assert (sctx.hook_name, sctx.storage_id, sctx.relation_id) == (
-        "data-storage-detaching",
-        "data/10",
-        None,
-    )
-
-
-def test_storage_get_output_file(sctx: FakeToolContext, run, tmp_path) -> None:
+def test_storage_get_output_file(sctx: Scene, run, tmp_path) -> None:
     result = run("storage-get", "-s", "data/2", "--format=json", "-o", "s.json", cwd=str(tmp_path))
     assert (result.code, result.stdout) == (0, b"")
     assert json.loads((tmp_path / "s.json").read_text())["location"] == "/srv/data/2"
 
 
-class MethodStorageIdContext(FakeToolContext):
-    """A context whose ``storage_id`` is a method, as the protocol's second spelling has it."""
-
-    def __init__(self, hook_storage: str) -> None:
-        super().__init__(unit_name="wordpress/0")
-        self.__dict__.pop("storage_id", None)
-        self._hook_storage = hook_storage
-
-    def storage_id(self) -> str:  # type: ignore[override]
-        return self._hook_storage
-
-
-def test_storage_id_may_be_a_method(run) -> None:
-    c = MethodStorageIdContext("data/0")
-    c.storage_instances = {"data/0": {"kind": "block", "location": "/dev/vdc"}}
-    assert hook_storage_id(c) == "data/0"
-    assert run("storage-get", "kind", on=c).stdout == b"block\n"
-    assert "\n-s  (= data/0)\n" in run("storage-get", "--help", on=c).stdout.decode()
-
-
-def test_storage_get_asks_the_context_once_more_in_run(sctx: FakeToolContext, run) -> None:
-    """Validation at parse time does not replace the read: a vanished instance fails in run."""
-    calls = []
-    real = sctx.storage_get
-
-    def storage_get(storage_id: str) -> dict[str, str]:
-        calls.append(storage_id)
-        if len(calls) > 1:
-            raise ToolError(f'storage "{storage_id}" not found')
-        return real(storage_id)
-
-    sctx.storage_get = storage_get  # type: ignore[method-assign]
-    result = run("storage-get", "-s", "data/0")
-    assert (result.code, result.stderr) == (1, b'ERROR storage "data/0" not found\n')
-    assert calls == ["data/0", "data/0"]
-
-
-def test_storage_add_accumulates(sctx: FakeToolContext, run) -> None:
+def test_storage_add_accumulates(sctx: Scene, run) -> None:
     assert run("storage-add", "data=2").code == 0
     assert run("storage-add", "data", "cache").code == 0
-    assert sctx.storage_added == {"data": 3, "cache": 1}
-
-
-def test_storage_add_context_refusal_exits_1(sctx: FakeToolContext, run) -> None:
-    def refuse(counts: dict[str, int]) -> None:
-        raise ToolError('charm storage "logs" not found')
-
-    sctx.storage_add = refuse  # type: ignore[method-assign]
-    result = run("storage-add", "logs")
-    assert (result.code, result.stderr) == (1, b'ERROR charm storage "logs" not found\n')
+    assert sctx.commit().storage_add == {"data": 3, "cache": 1}
+    assert sctx.client.calls == []  # asked for at the hook's commit
 
 
 # -- resource-get ------------------------------------------------------------------------
 
 
-def test_resource_get_prefixes_context_errors(sctx: FakeToolContext, run) -> None:
-    async def failing(name: str) -> str:
-        raise ToolError("connection refused", code=2)
+def test_resource_get_downloads_once(sctx: Scene, run, tmp_path) -> None:
+    path = tmp_path / "resources" / "file" / "file.zip"
+    assert run("resource-get", "file").stdout == str(path).encode()
+    assert run("resource-get", "file").stdout == str(path).encode()
+    assert path.read_text() == "resource file\n"
+    assert sctx.client.downloads == [("wordpress/file", path)]
 
-    sctx.resource_get = failing  # type: ignore[method-assign]
+
+def test_resource_get_download_failure(sctx: Scene, run) -> None:
+    async def failing(application: str, name: str, dest) -> None:
+        raise NotFoundError('resource "file" has no file')
+
+    sctx.client.download_resource = failing  # type: ignore[method-assign]
     result = run("resource-get", "file")
-    assert (result.code, result.stderr) == (
-        1,
-        b"ERROR could not download resource: connection refused\n",
-    )
+    assert (result.code, result.stdout, result.stderr) == (
+        1, b"", b'ERROR could not download resource: resource "file" has no file\n')
 
 
 # -- registration and help ---------------------------------------------------------------
@@ -310,8 +262,8 @@ def test_tools_are_installed() -> None:
 
 
 @pytest.mark.parametrize("name", TOOLS)
-def test_tool_help(sctx: FakeToolContext, run, name: str) -> None:
+def test_tool_help(sctx: Scene, run, name: str) -> None:
     result = run(name, "x", "--help")
     assert (result.code, result.stderr) == (0, b"")
     assert result.stdout.decode().startswith(f"Usage: {name} [options]")
-    assert sctx.storage_added == {}
+    assert sctx.commit().storage_add == {}

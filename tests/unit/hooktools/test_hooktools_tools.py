@@ -1,4 +1,4 @@
-"""Each tool's output, exit status and error text, against the fake context."""
+"""Each tool's output, exit status and error text, in a real hook context."""
 
 from __future__ import annotations
 
@@ -6,55 +6,52 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
+from toolscene import Scene
 
-from pyjuju.agent.hooks.toolctx import OpenedPort, StatusInfo
 from pyjuju.agent.hooks.tools import COMMANDS, StdinRequired, run_tool
 from pyjuju.agent.toolclient import TOOL_NAMES
+from pyjuju.core.errors import ConnectionFailedError
 from pyjuju.core.ports import PortRange
-from pyjuju.testing.fake_toolctx import FakeToolContext
+from pyjuju.wire import GoalState, GoalStatus, LeaderSettingsParams, PortChange, StatusValue
 
-Setup = Callable[[FakeToolContext], None] | None
+Setup = Callable[[Scene], None] | None
 
 
-def leader(c: FakeToolContext) -> None:
+def leader(c: Scene) -> None:
     c.leader = True
 
 
-def in_db_hook(c: FakeToolContext) -> None:
+def in_db_hook(c: Scene) -> None:
     c.enter_relation_hook(3, "changed", remote_unit="mysql/0")
 
 
-def in_db_broken(c: FakeToolContext) -> None:
+def in_db_broken(c: Scene) -> None:
     c.enter_relation_hook(3, "broken")
 
 
-def with_ports(c: FakeToolContext) -> None:
-    c.ports = [
-        OpenedPort(range=PortRange("udp", 8000, 8999), endpoints=("b", "a")),
-        OpenedPort(range=PortRange("tcp", 80, 80), endpoints=None),
-        OpenedPort(range=PortRange("tcp", 80, 80), endpoints=("website",)),
-        OpenedPort(range=PortRange("icmp")),
-        OpenedPort(range=PortRange("tcp", 443, 443), endpoints=("website",)),
+def with_ports(c: Scene) -> None:
+    """Committed ranges, as the controller keeps them (one entry per range)."""
+    c.opened_ports = [
+        {"range": "8000-8999/udp", "endpoints": ["a", "b"]},
+        {"range": "80/tcp", "endpoints": None},
+        {"range": "icmp"},
+        {"range": "443/tcp", "endpoints": ["website"]},
     ]
 
 
-def with_statuses(c: FakeToolContext) -> None:
+def with_statuses(c: Scene) -> None:
     c.leader = True
-    c.status = StatusInfo(status="active", message="ready", data={"k": 1})
-    c.app_status = StatusInfo(status="waiting", message="for db")
-    c.peer_statuses = {"wordpress/1": StatusInfo(status="blocked", message="no db")}
+    c.statuses = {"wordpress/0": StatusValue(status="active", message="ready", data={"k": 1}),
+                  "wordpress/1": StatusValue(status="blocked", message="no db")}
+    c.app_status = StatusValue(status="waiting", message="for db")
 
 
-def with_goal(c: FakeToolContext) -> None:
-    c.goal = {
-        "units": {"wordpress/0": {"status": "active", "since": "2024-05-01T10:00:00+00:00"}},
-        "relations": {
-            "db": {
-                "mysql": {"status": "joined", "since": "2024-05-01 10:00:01Z"},
-                "mysql/0": {"status": "active"},
-            }
-        },
-    }
+def with_goal(c: Scene) -> None:
+    c.goal = GoalState(
+        units={"wordpress/0": GoalStatus(status="active", since="2024-05-01 10:00:00Z")},
+        relations={"db": {"mysql": GoalStatus(status="joined", since="2024-05-01 10:00:01Z"),
+                          "mysql/0": GoalStatus(status="active", since="")}},
+    )
 
 
 CASES: list[tuple[str, Setup, str, list[str], int, str, str]] = [
@@ -82,11 +79,11 @@ CASES: list[tuple[str, Setup, str, list[str], int, str, str]] = [
     ("config extra", None, "config-get", ["a", "b", "c"], 2, "", 'ERROR unrecognized args: ["b" "c"]\n'),
     ("config bad format", None, "config-get", ["--format=xml"], 2, "",
      'ERROR invalid value "xml" for option --format: unknown format "xml"\n'),
-    ("config empty map", lambda c: c.config_values.clear(), "config-get", [], 0, "{}\n", ""),
-    ("config empty json", lambda c: c.config_values.clear(), "config-get", ["--format=json"], 0, "{}\n", ""),
+    ("config empty map", lambda c: c.config.clear(), "config-get", [], 0, "{}\n", ""),
+    ("config empty json", lambda c: c.config.clear(), "config-get", ["--format=json"], 0, "{}\n", ""),
     # -- unit-get -----------------------------------------------------------------------
     ("unit-get private", None, "unit-get", ["private-address"], 0, "10.0.0.5\n", ""),
-    ("unit-get json", None, "unit-get", ["--format=json", "public-address"], 0, '"203.0.113.5"\n', ""),
+    ("unit-get json", None, "unit-get", ["--format=json", "public-address"], 0, '"10.0.0.5"\n', ""),
     ("unit-get unknown", None, "unit-get", ["foo"], 2, "", 'ERROR unknown setting "foo"\n'),
     ("unit-get none", None, "unit-get", [], 2, "", "ERROR no setting specified\n"),
     ("unit-get extra", None, "unit-get", ["private-address", "x"], 2, "", 'ERROR unrecognized args: ["x"]\n'),
@@ -96,12 +93,13 @@ CASES: list[tuple[str, Setup, str, list[str], int, str, str]] = [
      '"addresses":[{"hostname":"","value":"10.0.0.5","cidr":"10.0.0.0/24"}]}],'
      '"egress-subnets":["10.0.0.5/32"],"ingress-addresses":["10.0.0.5"]}\n', ""),
     ("network yaml legacy keys", None, "network-get", ["website", "--format", "yaml"], 0,
-     "bind-addresses:\n- mac-address: aa:bb:cc:dd:ee:ff\n  interface-name: eth1\n  addresses:\n"
-     "  - hostname: web\n    value: 192.168.1.9\n    cidr: 192.168.1.0/24\n    address: 192.168.1.9\n"
-     "  macaddress: aa:bb:cc:dd:ee:ff\n  interfacename: eth1\n", ""),
+     "bind-addresses:\n- mac-address: 00:16:3e:00:00:01\n  interface-name: eth0\n  addresses:\n"
+     '  - hostname: ""\n    value: 10.0.0.5\n    cidr: 10.0.0.0/24\n    address: 10.0.0.5\n'
+     "  macaddress: 00:16:3e:00:00:01\n  interfacename: eth0\negress-subnets:\n- 10.0.0.5/32\n"
+     "ingress-addresses:\n- 10.0.0.5\n", ""),
+    ("network extra binding", None, "network-get", ["admin", "--bind-address"], 0, "10.0.0.5\n", ""),
     ("network bind", None, "network-get", ["db", "--bind-address"], 0, "10.0.0.5\n", ""),
     ("network ingress", None, "network-get", ["--ingress-address", "db"], 0, "10.0.0.5\n", ""),
-    ("network ingress fallback", None, "network-get", ["website", "--ingress-address"], 0, "192.168.1.9\n", ""),
     ("network egress smart", None, "network-get", ["db", "--egress-subnets"], 0, "10.0.0.5/32\n", ""),
     ("network egress json", None, "network-get", ["db", "--egress-subnets", "--format=json"], 0, '["10.0.0.5/32"]\n', ""),
     ("network several", None, "network-get", ["db", "--bind-address", "--egress-subnets", "--ingress-address"], 0,
@@ -169,8 +167,8 @@ CASES: list[tuple[str, Setup, str, list[str], int, str, str]] = [
     ("is-leader yaml", leader, "is-leader", ["--format=yaml"], 0, "true\n", ""),
     ("leader-get empty smart", None, "leader-get", [], 0, "{}\n", ""),
     ("leader-get empty json", None, "leader-get", ["--format=json"], 0, "{}\n", ""),
-    ("leader-get all", lambda c: c.leader_data.update(a="1", b="x"), "leader-get", ["-"], 0, 'a: "1"\nb: x\n', ""),
-    ("leader-get key", lambda c: c.leader_data.update(a="1"), "leader-get", ["a"], 0, "1\n", ""),
+    ("leader-get all", lambda c: c.leader_settings.update(a="1", b="x"), "leader-get", ["-"], 0, 'a: "1"\nb: x\n', ""),
+    ("leader-get key", lambda c: c.leader_settings.update(a="1"), "leader-get", ["a"], 0, "1\n", ""),
     ("leader-get missing json", None, "leader-get", ["--format=json", "a"], 0, "null\n", ""),
     ("leader-get missing smart", None, "leader-get", ["a"], 0, "", ""),
     ("leader-get bad key", None, "leader-get", ["a=b"], 2, "", 'ERROR invalid key "a=b"\n'),
@@ -181,8 +179,8 @@ CASES: list[tuple[str, Setup, str, list[str], int, str, str]] = [
     ("state-get empty json", None, "state-get", ["--format=json"], 0, "null\n", ""),
     ("state-get empty smart", None, "state-get", [], 0, "{}\n", ""),
     ("state-get empty yaml", None, "state-get", ["--format=yaml"], 0, "{}\n", ""),
-    ("state-get all", lambda c: c.charm_state.update(k="v", num="1"), "state-get", ["-"], 0, 'k: v\nnum: "1"\n', ""),
-    ("state-get key", lambda c: c.charm_state.update(k="v"), "state-get", ["k"], 0, "v\n", ""),
+    ("state-get all", lambda c: c.state.update(k="v", num="1"), "state-get", ["-"], 0, 'k: v\nnum: "1"\n', ""),
+    ("state-get key", lambda c: c.state.update(k="v"), "state-get", ["k"], 0, "v\n", ""),
     ("state-get missing", None, "state-get", ["k"], 0, "", ""),
     ("state-get missing json", None, "state-get", ["k", "--format=json"], 0, '""\n', ""),
     ("state-get strict", None, "state-get", ["--strict", "k"], 1, "", 'ERROR "k" not found\n'),
@@ -228,7 +226,7 @@ def test_every_tool_is_installed_and_has_help(run):
 
 
 def test_config_all_lists_declared_unset_options(ctx, run):
-    ctx.config_values = {}
+    ctx.config = {}
     ctx.config_options = ["a", "b"]
     assert run("config-get", "--all").stdout == b"a: null\nb: null\n"
 
@@ -245,10 +243,24 @@ def test_config_all_lists_declared_unset_options(ctx, run):
     ],
 )
 def test_open_and_close_port(ctx, run, args, expected):
+    hook = ctx.context()
     assert run("open-port", *args).code == 0
-    assert [(p.range, p.endpoints) for p in ctx.ports] == [expected]
+    assert [(p.range, p.endpoints) for p in hook.opened_ports()] == [expected]
     assert run("close-port", *args).code == 0
-    assert ctx.ports == []
+    assert hook.opened_ports() == []
+    rng, endpoints = expected
+    change = {"protocol": rng.protocol, "from_port": rng.from_port, "to_port": rng.to_port,
+              "endpoints": None if endpoints is None else list(endpoints)}
+    assert ctx.commit().ports == [PortChange(action="open", **change), PortChange(action="close", **change)]
+
+
+def test_ports_open_on_top_of_committed_ones(ctx, run):
+    ctx.opened_ports = [{"range": "80/tcp", "endpoints": ["website"]}]
+    assert run("open-port", "80", "--endpoints", "admin").code == 0
+    assert run("opened-ports", "--endpoints").stdout == b"80/tcp (admin, website)\n"
+    assert run("close-port", "80/tcp").code == 0
+    assert run("opened-ports").stdout == b""
+    assert ctx.client.calls == []  # buffered until the hook's commit
 
 
 def test_opened_ports_reflects_this_hooks_changes(ctx, run):
@@ -292,12 +304,17 @@ def test_juju_log_prefixes_relation_in_relation_hooks(ctx, run):
 
 def test_status_set(ctx, run):
     assert run("status-set", "maintenance").code == 0
-    assert ctx.status == StatusInfo(status="maintenance", message="")
+    assert ctx.statuses["wordpress/0"] == StatusValue(status="maintenance", message="")
     assert run("status-set", "blocked", "need config").code == 0
-    assert ctx.status == StatusInfo(status="blocked", message="need config")
+    assert ctx.statuses["wordpress/0"] == StatusValue(status="blocked", message="need config")
+    assert [p.mark_status_set for p in ctx.sent("set-status")] == [True, True]  # sent at once
+
+
+def test_application_status_set_by_the_leader(ctx, run):
     ctx.leader = True
     assert run("status-set", "--application", "active", "all good").code == 0
-    assert ctx.app_status == StatusInfo(status="active", message="all good")
+    assert ctx.app_status == StatusValue(status="active", message="all good")
+    assert "wordpress/0" not in ctx.statuses
 
 
 def test_application_version_set(ctx, run):
@@ -307,31 +324,38 @@ def test_application_version_set(ctx, run):
 
 def test_leader_set_merges_and_deletes(ctx, run):
     ctx.leader = True
-    ctx.leader_data = {"keep": "1", "drop": "2"}
+    ctx.leader_settings = {"keep": "1", "drop": "2"}
     assert run("leader-set", "new=a=b", "drop=").code == 0
-    assert ctx.leader_data == {"keep": "1", "new": "a=b"}
+    assert ctx.sent("leader-settings") == [LeaderSettingsParams(values={"new": "a=b", "drop": ""})]
+    assert ctx.leader_settings == {"keep": "1", "new": "a=b"}
+    assert run("leader-get", "--format=json").stdout == b'{"keep":"1","new":"a=b"}\n'
     result = run("leader-set", "x=1", "x=2")
     assert (result.code, result.stderr) == (2, b'ERROR key "x" specified more than once\n')
 
 
 def test_state_set_file_args_override_and_empty_values_kept(ctx, run, tmp_path):
+    ctx.state = {"kept": "yes"}
     (tmp_path / "state.yaml").write_text("a: '1'\nb: |\n  multi\n  line\nc: 3\n")
     result = run("state-set", "--file", "state.yaml", "c=over", "d=", cwd=str(tmp_path))
     assert (result.code, result.stderr) == (0, b"")
-    assert ctx.charm_state == {"a": "1", "b": "multi\nline\n", "c": "over", "d": ""}
+    assert ctx.commit().state_set == {"a": "1", "b": "multi\nline\n", "c": "over", "d": ""}
     assert run("state-delete", "a").code == 0
     assert run("state-delete", "missing").code == 0
     assert run("state-delete").code == 0
-    assert sorted(ctx.charm_state) == ["b", "c", "d"]
+    assert run("state-get", "--format=json").stdout == (
+        b'{"b":"multi\\nline\\n","c":"over","d":"","kept":"yes"}\n')
+    assert ctx.commit().state_delete == ["a", "missing"]
+    assert ctx.state == {"kept": "yes"}  # nothing reaches the controller before the commit
 
 
 def test_state_set_stdin(ctx):
+    hook = ctx.context()
     with pytest.raises(StdinRequired):
-        asyncio.run(run_tool(ctx, "state-set", ["--file", "-"], None, "/"))
-    assert ctx.charm_state == {}
-    result = asyncio.run(run_tool(ctx, "state-set", ["--file", "-"], b"k: v\n", "/"))
+        asyncio.run(run_tool(hook, "state-set", ["--file", "-"], None, "/"))
+    assert ctx.commit().state_set == {}
+    result = asyncio.run(run_tool(hook, "state-set", ["--file", "-"], b"k: v\n", "/"))
     assert result.code == 0
-    assert ctx.charm_state == {"k": "v"}
+    assert ctx.commit().state_set == {"k": "v"}
 
 
 def test_state_set_missing_file(run, tmp_path):
@@ -363,20 +387,15 @@ def test_output_file_error(run, tmp_path):
     )
 
 
-def test_context_errors_become_exit_1(ctx, run):
-    async def broken() -> bool:
-        raise RuntimeError("controller unreachable")
+def test_controller_failures_become_exit_1(ctx, run):
+    def unreachable(req, unit):
+        raise ConnectionFailedError("cannot reach the controller")
 
-    ctx.is_leader = broken  # type: ignore[method-assign]
-    result = run("is-leader")
-    assert (result.code, result.stderr) == (1, b"ERROR controller unreachable\n")
+    def broken(req, unit):
+        raise RuntimeError("a bug")
 
-
-def test_is_leader_errors_are_annotated(ctx, run):
-    from pyjuju.agent.hooks.toolctx import ToolError
-
-    async def unknown() -> bool:
-        raise ToolError("lease manager stopped")
-
-    ctx.is_leader = unknown  # type: ignore[method-assign]
-    assert run("is-leader").stderr == b"ERROR leadership status unknown: lease manager stopped\n"
+    ctx.client.handlers["unit-status"] = unreachable
+    assert run("status-get").stderr == b"ERROR cannot reach the controller\n"
+    ctx.client.handlers["goal-state"] = broken
+    result = run("goal-state")
+    assert (result.code, result.stderr) == (1, b"ERROR a bug\n")

@@ -118,6 +118,7 @@ class HookContext:
         self._state_set: dict[str, str] = {}
         self._state_delete: set[str] = set()
         self._relations: dict[int, HookRelation] = relations or {}
+        self._broken = _broken_relation(hook_name, relation_id, self._relations)
         self._model_uuid = model_uuid
         self._bags: dict[tuple[int, str, bool], dict[str, str]] = {}
         self._unit_writes: dict[int, dict[str, str]] = {}
@@ -281,7 +282,10 @@ class HookContext:
 
     # -- relations -----------------------------------------------------------
     def relation_ids(self, endpoint: str) -> list[str]:
-        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items() if lr.endpoint == endpoint]
+        """The unit's relations of ``endpoint``, without the one whose relation-broken hook this is
+        (Juju's context marks it broken: still reachable with ``-r``, no longer listed)."""
+        return [f"{endpoint}:{rid}" for rid, lr in self._relations.items()
+                if lr.endpoint == endpoint and rid != self._broken]
 
     def has_relation(self, relation_id: int) -> bool:
         return relation_id in self._relations
@@ -369,6 +373,10 @@ class HookContext:
                          description: str | None, expire: str | None, rotate: str | None) -> str:
         if owner != "unit" and not self._leader:
             raise ToolError("this unit is not the leader")
+        if label and any(c.label == label for c in self._pending_secrets.values()):
+            # Juju refuses the clash among this hook's own new secrets at once; one with an
+            # existing secret is refused by the controller when the hook commits.
+            raise ToolError(f'secret with label "{label}" already exists')
         sid = new_secret_id()
         self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=dict(content), label=label,
                                                description=description, expire=expire, rotate=rotate)
@@ -392,6 +400,8 @@ class HookContext:
                          refresh: bool) -> dict[str, str]:
         pending = self._pending(ref, label)
         if pending is not None:
+            if ref and label and label != pending.label:
+                self._replace_pending(pending.model_copy(update={"label": label}))
             return dict(pending.content)
         res = await self._call(self._client.call(ops.SECRET_GET, ops.SecretGetParams(
             ref=ref, label=label, peek=peek, refresh=refresh), self.unit_name))
@@ -432,7 +442,15 @@ class HookContext:
         ids = list((await self._call(self._client.call(ops.SECRET_IDS, ops.Empty(), self.unit_name))).ids)
         return ids + [sid for sid in self._pending_secrets if sid not in ids]
 
+    def _owned(self, ref: str) -> bool:
+        """Whether the unit owns the secret as of the hook's start (its own secrets, and as leader
+        its application's) or added it in this hook: what Juju's context knows of as owned."""
+        sid = secret_id_of(ref)
+        return sid in self._pending_secrets or (self._view is not None and sid in self._view.secrets.owned)
+
     async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None:
+        if not self._owned(ref):
+            raise ToolError(f'secret "{secret_id_of(ref)}" not found')
         remote = self._relation(relation_id).remote_app
         if unit and unit.rsplit("/", 1)[0] != remote:
             raise ToolError(f'cannot specify unit "{unit}" in relation to application "{remote}"')
@@ -462,12 +480,15 @@ class HookContext:
         location = self._storage.get(storage_id)
         if location is None:
             raise ToolError(f'storage "{storage_id}" not found')
-        return {"kind": "filesystem", "location": location}
+        view = self._view.storage.get(storage_id) if self._view is not None else None
+        return {"kind": view.kind if view is not None else "filesystem", "location": location}
 
     def storage_list(self, name: str | None) -> list[str]:
         return sorted(s for s in self._storage if name is None or s.split("/")[0] == name)
 
     def storage_add(self, counts: dict[str, int]) -> None:
+        """Buffered, unchecked: as in Juju, a store the charm lacks or a count past its range is
+        refused by the controller when the hook commits (which fails the hook)."""
         for name, count in counts.items():
             self._storage_add[name] = self._storage_add.get(name, 0) + count
 
@@ -491,6 +512,14 @@ class HookContext:
             return await aw
         except PyjujuError as e:
             raise ToolError(e.message) from None
+
+
+def _broken_relation(hook_name: str, relation_id: int | None, relations: dict[int, HookRelation]) -> int | None:
+    """The relation this ``relation-broken`` hook is about; peer relations never break."""
+    rel = relations.get(relation_id) if relation_id is not None else None
+    if rel is None or rel.peer or hook_name != f"{rel.endpoint}-relation-broken":
+        return None
+    return relation_id
 
 
 def _port_change(action: PortAction, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:

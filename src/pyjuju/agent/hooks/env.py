@@ -7,6 +7,12 @@ import os
 from ...core.version import JUJU_VERSION
 from ...wire import ProxySettings
 
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin"
+"""What follows the tools directory in every hook's ``PATH``: the PATH a system service gets on
+Ubuntu (systemd's default, plus snapd's ``/snap/bin``), which is what Juju's agents run with.
+Not the machine agent's own PATH: that is whatever environment bootstrapped the controller
+(a virtualenv, version-manager shims), and charms must not depend on it."""
+
 
 def hook_env(
     *,
@@ -28,9 +34,8 @@ def hook_env(
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """``relation`` is ``(endpoint, "endpoint:id", remote_unit, remote_app)`` for relation hooks."""
-    base_path = os.environ.get("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
     env = {
-        "PATH": f"{tools_dir}:{base_path}",
+        "PATH": f"{tools_dir}:{SYSTEM_PATH}",
         "CHARM_DIR": charm_dir,
         "JUJU_CHARM_DIR": charm_dir,
         "JUJU_CONTEXT_ID": context_id,

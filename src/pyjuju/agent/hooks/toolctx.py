@@ -3,8 +3,9 @@
 The tool modules in :mod:`pyjuju.agent.hooks.tools` implement the *command
 line* of each tool (flags, formats, exit codes, Juju's error texts) and call
 only the methods below. The unit agent's ``HookContext`` implements this
-protocol with snapshot reads and buffered writes (docs/charm-runtime.md, Snapshot reads and transactional writes); tests use
-``pyjuju.testing.FakeToolContext``.
+protocol with snapshot reads and buffered writes (docs/charm-runtime.md, Snapshot reads and
+transactional writes); it is the only implementation, and the tools' tests run against it too
+(``tests/unit/hooktools/``), with a stand-in only for the controller it talks to.
 
 Errors: a method that refuses raises :class:`ToolError` with the exact text
 Juju prints after ``ERROR `` and the exit code (1 for runtime errors, 2 for
@@ -165,7 +166,8 @@ class ToolContext(Protocol):
 
     # -- relations -------------------------------------------------------
     def relation_ids(self, endpoint: str) -> list[str]:
-        """``endpoint:id`` strings for live relations of ``endpoint`` (unsorted)."""
+        """``endpoint:id`` of the unit's relations of ``endpoint`` (unsorted), leaving out the
+        relation whose ``relation-broken`` hook is running."""
         ...
 
     def has_relation(self, relation_id: int) -> bool: ...
@@ -245,7 +247,9 @@ class ToolContext(Protocol):
         """Bare ids of the secrets this unit (or, as leader, its application) owns."""
         ...
 
-    async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None: ...
+    async def secret_grant(self, ref: str, relation_id: int, unit: str | None) -> None:
+        """Buffered; refused at once (``secret "<id>" not found``) for a secret the unit does not own."""
+        ...
 
     async def secret_revoke(self, ref: str, *, relation_id: int | None, app: str | None,
                             unit: str | None) -> None: ...
@@ -266,7 +270,7 @@ class ToolContext(Protocol):
         ...
 
     def storage_add(self, counts: dict[str, int]) -> None:
-        """Buffered: ask for more instances of the named stores."""
+        """Buffered: ask for more instances of the named stores (checked at the hook's commit)."""
         ...
 
     # -- resources ----------------------------------------------------------------

@@ -17,12 +17,20 @@ from typing import Any
 
 from ...core import timefmt
 from ...core.errors import (
+    AlreadyExistsError,
     ForbiddenError,
     InvalidArgumentError,
     NotLeaderError,
     SecretNotFoundError,
 )
-from ...core.names import new_secret_id, secret_id_of
+from ...core.names import (
+    application_of,
+    application_tag,
+    new_secret_id,
+    relation_tag,
+    secret_id_of,
+    unit_tag,
+)
 from ...store import (
     ModelRow,
     ReadTx,
@@ -88,7 +96,8 @@ def may_consume(tx: ReadTx, m: ModelRow, s: SecretRow, u: UnitRow) -> bool:
 
 
 def find(tx: ReadTx, m: ModelRow, u: UnitRow | None, ref: str | None, label: str | None) -> SecretRow:
-    """By id, or by label: the owner's label, or this unit's consumer label."""
+    """By id, or by label: the owner's label (of the unit's or its application's secrets),
+    or else this unit's consumer label; Juju's texts when neither matches."""
     if ref:
         s = tx.secret(m.uuid, parse_ref(ref))
         if s is None:
@@ -105,8 +114,36 @@ def find(tx: ReadTx, m: ModelRow, u: UnitRow | None, ref: str | None, label: str
                     s = tx.secret(m.uuid, c.secret_id)
                     if s is not None:
                         return s
-        raise _not_found(label)
+        raise SecretNotFoundError(f'consumer label "{label}" not found', secret=label)
     raise InvalidArgumentError("require either a secret URI or label")
+
+
+# -- labels --------------------------------------------------------------------------------
+def check_label(tx: ReadTx, m: ModelRow, kind: str, name: str, label: str, *, role: str,
+                secret_id: str) -> None:
+    """Refuse a label Juju would refuse for the owner or consumer ``name`` (``kind`` ``unit`` or
+    ``application``) of secret ``secret_id``.
+
+    Juju keeps labels unambiguous for whoever looks secrets up by label: an owner's labels are
+    unique among its secrets, a unit's consumer labels among what it consumes, a unit may not
+    use one label both ways, and an application and its units may not share one.
+    """
+    owned = [s for s in tx.secrets(m.uuid) if s.label == label and s.id != secret_id]
+    consumed = [c for c in tx.secret_consumers(m.uuid) if c.label == label and c.secret_id != secret_id]
+    tag = application_tag(name) if kind == "application" else unit_tag(name)
+    if kind == "application":
+        clash = (any(s.owner_kind == "unit" and application_of(s.owner) == name for s in owned)
+                 or any(application_of(c.consumer) == name for c in consumed))
+    else:
+        clash = any(s.owner_kind == "application" and s.owner == application_of(name) for s in owned)
+    if clash:
+        raise AlreadyExistsError(f'secret label "{label}" for "{tag}" already exists', label=label)
+    as_owner = any(s.owner_kind == kind and s.owner == name for s in owned)
+    as_consumer = kind == "unit" and any(c.consumer == name for c in consumed)
+    checks = (("consumer", as_consumer), ("owner", as_owner))
+    for other, taken in checks if role == "owner" else reversed(checks):
+        if taken:
+            raise AlreadyExistsError(f'secret label "{label}" for {other} "{tag}" already exists', label=label)
 
 
 def _content(svc: Services, tx: ReadTx, m: ModelRow, s: SecretRow, revision: int) -> dict[str, str]:
@@ -123,28 +160,42 @@ def get_for_unit(svc: Services, m: ModelRow, u: UnitRow, ref: str | None, label:
     read pins the latest; ``--refresh`` moves the pin; ``--peek`` looks without moving)."""
     with svc.store.write() as tx:
         s = find(tx, m, u, ref, label)
-        if owns(tx, m, s, u) or (s.owner_kind == "unit" and s.owner == u.name):
+        if owns(tx, m, s, u):
+            if ref and label and label != s.label:
+                # The owner (or, for an application's secret, its leader) names its own secret
+                # at once, as Juju's secret-get does.
+                check_label(tx, m, s.owner_kind, s.owner, label, role="owner", secret_id=s.id)
+                tx.update_secret(m.uuid, s.id, label=label, updated=timefmt.now_iso())
             return {"id": s.id, "revision": s.latest_revision,
                     "content": _content(svc, tx, m, s, s.latest_revision)}
         if not may_consume(tx, m, s, u):
-            raise ForbiddenError(f'permission denied: secret "{s.id}" not found or not granted', secret=s.id)
+            raise ForbiddenError("permission denied", secret=s.id)
+        # Other units of the owning application read through the owner's label, never their own.
+        new_label = label if ref and label and s.owner != u.application else None
         current = next((c for c in tx.secret_consumers(m.uuid, s.id) if c.consumer == u.name), None)
         revision = s.latest_revision if (peek or refresh or current is None) else current.revision
-        if current is None or refresh or (ref and label and current.label != label):
+        if new_label and (current is None or current.label != new_label):
+            check_label(tx, m, "unit", u.name, new_label, role="consumer", secret_id=s.id)
+        if current is None or refresh or new_label and current.label != new_label:
             tx.set_secret_consumer(SecretConsumerRow(
                 model_uuid=m.uuid, secret_id=s.id, consumer=u.name,
-                label=(label if ref and label else (current.label if current else "")),
+                label=new_label or (current.label if current else ""),
                 revision=s.latest_revision if (refresh or current is None) else current.revision,
             ))
         return {"id": s.id, "revision": revision, "content": _content(svc, tx, m, s, revision)}
 
 
 def info_for_unit(svc: Services, m: ModelRow, u: UnitRow, ref: str | None, label: str | None) -> dict[str, Any]:
+    """``secret-info-get``: metadata of a secret the unit owns (its own, or as leader its
+    application's), found by id or owner label. Anything else is ``secret "<id or label>" not
+    found``, as Juju looks only among the unit's own secrets (ops reads that as
+    SecretNotFoundError)."""
+    want = parse_ref(ref) if ref else label or ""
     with svc.store.read() as tx:
-        s = find(tx, m, u, ref, label)
-        if not owns(tx, m, s, u):
-            raise ForbiddenError(f'permission denied: unit "{u.name}" does not own secret "{s.id}"')
-        return {s.id: _metadata(tx, m, s)}
+        for s in tx.secrets(m.uuid):
+            if (s.id == want if ref else s.label == want) and owns(tx, m, s, u):
+                return {s.id: _metadata(tx, m, s)}
+    raise SecretNotFoundError(f'secret "{want}" not found', secret=want)
 
 
 def _metadata(tx: ReadTx, m: ModelRow, s: SecretRow) -> dict[str, Any]:
@@ -157,15 +208,29 @@ def _metadata(tx: ReadTx, m: ModelRow, s: SecretRow) -> dict[str, Any]:
     if s.rotate_policy and s.rotate_policy != "never":
         out["rotation"] = s.rotate_policy
         if s.next_rotate:
-            out["rotates"] = s.next_rotate
+            out["rotates"] = _go_time(s.next_rotate)
     latest = [r for r in tx.secret_revisions(m.uuid, s.id) if r.revision == s.latest_revision]
     if latest and latest[0].expire:
-        out["expiry"] = latest[0].expire
+        out["expiry"] = _go_time(latest[0].expire)
     grants = tx.secret_grants(m.uuid, s.id)
     if grants:
-        out["access"] = [{"target": g.subject, "scope": "relation" if g.relation_id is not None else "model",
-                          "role": g.role} for g in grants]
+        keys = {r.id: r.key for r in tx.relations(m.uuid)}
+        out["access"] = [_access(g, keys, m) for g in grants]
     return out
+
+
+def _access(g: SecretGrantRow, relation_keys: dict[int, str], m: ModelRow) -> dict[str, str]:
+    """One grant as Juju's ``secret-info-get`` shows it: the target's and the scope's tags
+    (``application-mysql`` over ``relation-wordpress.db#mysql.server``)."""
+    target = unit_tag(g.subject) if g.subject_kind == "unit" else application_tag(g.subject)
+    key = relation_keys.get(g.relation_id) if g.relation_id is not None else None
+    scope = relation_tag(key) if key else f"model-{m.uuid}"
+    return {"target": target, "scope": scope, "role": g.role}
+
+
+def _go_time(value: str) -> str:
+    """A stored time as Go writes a UTC ``time.Time`` to the second (Juju rounds secret times)."""
+    return timefmt.parse_iso(value).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ids_for_unit(svc: Services, m: ModelRow, u: UnitRow) -> list[str]:
@@ -186,9 +251,11 @@ def apply_changes(svc: Services, tx: WriteTx, m: ModelRow, u: UnitRow, changes: 
                 if app is None or app.leader != u.name:
                     raise NotLeaderError("this unit is not the leader")
             content = dict(ch.get("content") or {})
+            owner = u.application if owner_kind == "application" else u.name
+            if ch.get("label"):
+                check_label(tx, m, owner_kind, owner, ch["label"], role="owner", secret_id=ch["id"])
             tx.add_secret(SecretRow(
-                model_uuid=m.uuid, id=ch["id"], owner_kind=owner_kind,
-                owner=u.application if owner_kind == "application" else u.name,
+                model_uuid=m.uuid, id=ch["id"], owner_kind=owner_kind, owner=owner,
                 label=ch.get("label") or "", description=ch.get("description") or "",
                 rotate_policy=ch.get("rotate") or "never", next_rotate=next_rotate(ch.get("rotate") or "never"),
                 rotate_due=False, auto_prune=False, latest_revision=1, created=now, updated=now,
@@ -206,6 +273,8 @@ def apply_changes(svc: Services, tx: WriteTx, m: ModelRow, u: UnitRow, changes: 
                 raise NotLeaderError("this unit is not the leader")
             raise ForbiddenError(f'permission denied: unit "{u.name}" does not own secret "{s.id}"')
         if op == "set":
+            if ch.get("label") and ch["label"] != s.label:
+                check_label(tx, m, s.owner_kind, s.owner, ch["label"], role="owner", secret_id=s.id)
             set_secret(svc, tx, m, s, content=ch.get("content"), label=ch.get("label"),
                        description=ch.get("description"), expire=ch.get("expire"), rotate=ch.get("rotate"))
         elif op == "remove":

@@ -65,8 +65,8 @@ def add_instances(tx: WriteTx, m: ModelRow, u: UnitRow, counts: dict[str, int]) 
     existing = tx.storage_instances(m.uuid, u.name)
     for name, count in counts.items():
         spec = specs.get(name)
-        if spec is None:
-            raise InvalidArgumentError(f'charm "{charm.name}" has no store called "{name}"', storage=name)
+        if spec is None:  # Juju's text when a hook's storage-add (or add-storage) names no store
+            raise NotFoundError(f'charm storage "{name}" not found', storage=name)
         have = sum(1 for s in existing if s.name == name and s.life == "alive")
         hi = spec.multiple_range[1] if spec.multiple_range else 1
         if hi is not None and have + count > hi:

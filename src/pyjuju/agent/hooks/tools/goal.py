@@ -5,37 +5,18 @@ ops counts the non-``dying`` units for ``planned_units()``.
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
-from ....core.timefmt import goal_state_since
 from .base import OutputCommand
 from .formats import Struct
-
-
-def _since(value: Any) -> str:
-    """``YYYY-MM-DD HH:MM:SSZ`` whatever the context hands us (datetime, ISO text, or done)."""
-    if not value:
-        return ""
-    if isinstance(value, _dt.datetime):
-        d = value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
-        return d.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    text = str(value)
-    if "T" in text:
-        try:
-            return goal_state_since(text)
-        except ValueError:
-            pass
-    return text
 
 
 def _entries(units: Any) -> dict[str, Struct]:
     result: dict[str, Struct] = {}
     for name, entry in (units or {}).items():
         item = Struct(status=str(entry.get("status", "")))
-        since = _since(entry.get("since"))
-        if since:
-            item["since"] = since
+        if entry.get("since"):  # already ``YYYY-MM-DD HH:MM:SSZ`` (the controller formats it)
+            item["since"] = str(entry["since"])
         result[str(name)] = item
     return result
 

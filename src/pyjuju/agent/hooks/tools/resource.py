@@ -7,10 +7,7 @@ failure as "no such resource".
 
 from __future__ import annotations
 
-from ..toolctx import ToolError
 from .base import Command, check_empty, usage_error
-
-_PREFIX = "could not download resource"
 
 
 class ResourceGet(Command):
@@ -36,13 +33,8 @@ Examples:
         self.resource = args[0]
 
     async def run(self) -> None:
-        try:
-            path = await self.ctx.resource_get(self.resource)
-        except ToolError as e:
-            if not e.message.startswith(_PREFIX):
-                e.message = f"{_PREFIX}: {e.message}"
-            e.code = 1
-            raise
+        # The context refuses with Juju's "could not download resource: ..." (exit 1).
+        path = await self.ctx.resource_get(self.resource)
         self.inv.stdout += path.encode("utf-8", "surrogateescape")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..toolctx import ToolContext, ToolError
+from ..toolctx import ToolError
 from .base import Command, OutputCommand, check_empty, usage_error
 from .flags import FlagSet
 from .formats import go_quote
@@ -24,17 +24,6 @@ _STORAGE_ID_RE = re.compile(rf"({_STORAGE_NAME})/(?:0|[1-9][0-9]*)\Z")
 def is_valid_storage_id(value: str) -> bool:
     """juju/names ``IsValidStorage``: ``<name>/<index>``."""
     return bool(_STORAGE_ID_RE.match(value))
-
-
-def hook_storage_id(ctx: ToolContext) -> str:
-    """The current hook's storage (``JUJU_STORAGE_ID``), or ``""``.
-
-    The protocol names both an attribute and a method ``storage_id``; accept either.
-    """
-    value = getattr(ctx, "storage_id", "")
-    if callable(value):
-        value = value()
-    return value or ""
 
 
 def _storage_tag(storage_id: str) -> str:
@@ -60,7 +49,7 @@ Examples:
     def set_flags(self, f: FlagSet) -> None:
         super().set_flags(f)
         ctx = self.ctx
-        default = hook_storage_id(ctx)
+        default = ctx.storage_id()
 
         def parse(value: str) -> str:
             # Validated while parsing, as Juju does: a bad id is a flag error.

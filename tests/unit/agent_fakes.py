@@ -1,7 +1,7 @@
 """A stand-in for the agent's controller client: answers each agent call from a handler.
 
-Unit tests of the hook context, the reporter, the log shipper and the uniter use
-it instead of a network. Every call is recorded as ``(op name, unit, request)``;
+Unit tests of the hook context, the hook tools, the reporter, the log shipper and
+the uniter use it instead of a network. Every call is recorded as ``(op name, unit, request)``;
 calls without a handler get the reply model's empty value (``Empty``,
 ``CommitReply(applied=True)``, ``TaskBegun(run=True)``).
 """
