@@ -69,7 +69,7 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def expect_mapping(value: Any, file: str, field: str, *, allow_none: bool = True) -> dict:
+def expect_mapping(value: Any, file: str, field: str, *, allow_none: bool = True) -> dict[str, Any]:
     """Return ``value`` as a dict; ``None`` (an empty YAML key) becomes ``{}``."""
     if value is None and allow_none:
         return {}
@@ -96,7 +96,7 @@ def expect_bool(value: Any, file: str, field: str) -> bool:
     return value
 
 
-def expect_list(value: Any, file: str, field: str) -> list:
+def expect_list(value: Any, file: str, field: str) -> list[Any]:
     """Return ``value`` if it is a YAML sequence."""
     if not isinstance(value, list):
         raise charm_error(file, field, f"expected a list, got {type_name(value)}")

@@ -251,9 +251,9 @@ def extract_archive(
 def _remove_stale(dest: Path, members: list[str], previous: Collection[str]) -> None:
     keep = set(members)
     for name in members:
-        parts = name.split("/")
-        keep.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    stale = []
+        member_parts = name.split("/")
+        keep.update("/".join(member_parts[:i]) for i in range(1, len(member_parts)))
+    stale: list[tuple[str, ...]] = []
     for name in previous:
         parts = tuple(p for p in name.split("/") if p not in ("", "."))
         if not parts or ".." in parts or name.startswith("/"):

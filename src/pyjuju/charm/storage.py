@@ -26,6 +26,7 @@ def parse_directive(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         m = _SIZE.match(part)
+        value: int | str
         if part.isdigit():
             key, value = "count", int(part)
         elif m and m.group(2):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -32,7 +32,7 @@ class PyjujuGroup(click.Group):
     """Command name → the module that registers it (filled in by :mod:`pyjuju.cli.main`)."""
     load_all: Callable[[], None] | None = None
 
-    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:  # type: ignore[override]
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
             importlib.import_module(self.lazy_commands[cmd_name])
         return self.commands.get(cmd_name)
@@ -42,11 +42,15 @@ class PyjujuGroup(click.Group):
             self.load_all()
         return super().list_commands(ctx)
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> NoReturn:
+        """Run a command and exit with its status, always: failures are rendered here,
+        so click's own standalone mode stays off whatever ``standalone_mode`` says."""
         argv = list(sys.argv[1:] if args is None else args)
         args = self._go_bool_flags(argv)
         try:
-            rv = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
         except click.exceptions.Exit as e:
             sys.exit(e.exit_code)
         except click.Abort:

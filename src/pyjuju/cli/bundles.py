@@ -137,7 +137,7 @@ def apply(client: Client, model: str, prepared: Prepared, plan: bundlelib.Plan, 
 
 def _batchable(first: bundlelib.Change, other: bundlelib.Change) -> bool:
     if first.kind in ("deploy", "add-unit") and other.kind == "add-unit":
-        return first.args["application"] == other.args["application"]
+        return bool(first.args["application"] == other.args["application"])
     if first.kind != other.kind:
         return False
     if first.kind == "add-machine":

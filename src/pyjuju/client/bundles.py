@@ -8,20 +8,19 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import connection_failed, raise_for
-from .user import Client
+from .user import Client, _object
 
 
 def snapshot(client: Client, model: str) -> dict[str, Any]:
     """Everything a bundle plan, diff or export reads, from one read transaction."""
-    result: dict[str, Any] = client._call("GET", f"/api/models/{client._m(model)}/snapshot")
-    return result
+    return client._call_object("GET", f"/api/models/{client._m(model)}/snapshot")
 
 
 def set_annotations(client: Client, model: str, application: str, annotations: dict[str, str]) -> dict[str, str]:
-    result: dict[str, str] = client._call(
+    doc = client._call_object(
         "POST", f"/api/models/{client._m(model)}/applications/{quote(application)}/annotations",
-        body={"annotations": annotations})["annotations"]
-    return result
+        body={"annotations": annotations})
+    return _object(doc["annotations"], "annotations")
 
 
 def charm_archive(client: Client, model: str, url: str) -> bytes:

@@ -54,4 +54,4 @@ def _use_pidfd_child_watcher() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

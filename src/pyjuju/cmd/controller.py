@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +106,6 @@ async def serve(data_dir: Path) -> None:
     config = uvicorn.Config(app, log_level="warning", access_log=False, ws_ping_interval=20,
                             ws_ping_timeout=60, lifespan="off")
     server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
@@ -175,4 +173,4 @@ def _bind(hosts: list[str], port: int) -> list[socket.socket]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

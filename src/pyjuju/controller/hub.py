@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Iterator
 
 Change = tuple[str, str]
 ALL = "*"
@@ -34,7 +34,7 @@ class ChangeHub:
             ev.set()
 
     @contextlib.contextmanager
-    def subscribe(self, model_uuid: str):  # type: ignore[no-untyped-def]
+    def subscribe(self, model_uuid: str) -> Iterator[asyncio.Queue[tuple[int, list[Change]]]]:
         q: asyncio.Queue[tuple[int, list[Change]]] = asyncio.Queue()
         self._subs.setdefault(model_uuid, set()).add(q)
         try:
@@ -43,7 +43,7 @@ class ChangeHub:
             self._subs[model_uuid].discard(q)
 
     @contextlib.contextmanager
-    def subscribe_logs(self, model_uuid: str):  # type: ignore[no-untyped-def]
+    def subscribe_logs(self, model_uuid: str) -> Iterator[asyncio.Event]:
         ev = asyncio.Event()
         self._log_subs.setdefault(model_uuid, set()).add(ev)
         try:
@@ -52,7 +52,7 @@ class ChangeHub:
             self._log_subs[model_uuid].discard(ev)
 
 
-async def drain(q: asyncio.Queue[tuple[int, list[Change]]]) -> AsyncIterator[tuple[int, list[Change]]]:
+async def drain(q: asyncio.Queue[tuple[int, list[Change]]]) -> AsyncGenerator[tuple[int, list[Change]], None]:
     """Yield batches: waits for one item, then takes everything already queued."""
     while True:
         rev, changes = await q.get()

@@ -28,6 +28,7 @@ from .rows import (
     OperationRow,
     RelationRow,
     ResourceRow,
+    Row,
     ScopeRow,
     SecretConsumerRow,
     SecretGrantRow,
@@ -126,12 +127,12 @@ class ReadTx:
         self.conn = conn
 
     # -- generic -------------------------------------------------------------
-    def _one(self, table: sa.Table, cls: type, **pk: Any) -> Any:
+    def _one(self, table: sa.Table, cls: type[Row], **pk: Any) -> Row | None:
         q = sa.select(table).where(*[table.c[k] == v for k, v in pk.items()])
         r = self.conn.execute(q).mappings().first()
         return row_from(cls, r) if r is not None else None
 
-    def _many(self, table: sa.Table, cls: type, order: Sequence[str] = (), **where: Any) -> list[Any]:
+    def _many(self, table: sa.Table, cls: type[Row], order: Sequence[str] = (), **where: Any) -> list[Row]:
         q = sa.select(table).where(*[table.c[k] == v for k, v in where.items()])
         if order:
             q = q.order_by(*[table.c[o] for o in order])

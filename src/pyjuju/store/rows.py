@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-_R = TypeVar("_R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Row = TypeVar("Row", bound="DataclassInstance")
 
 
-def row_from(cls: type[_R], mapping: Mapping[str, Any]) -> _R:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+def row_from(cls: type[Row], mapping: Mapping[Any, Any]) -> Row:
+    """The row of type ``cls`` from a result mapping, ignoring columns it has no field for.
+
+    The mapping's keys are SQLAlchemy's (strings, or columns, which match no field).
+    """
+    names = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in mapping.items() if k in names})
 
 

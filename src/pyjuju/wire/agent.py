@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = [
     "AGENT_OPS",
+    "SECRET_OWNERS",
     "AgentLogRecord",
     "AgentOp",
     "AgentStatusParams",
@@ -33,6 +34,7 @@ __all__ = [
     "HookCommitParams",
     "LeaderSettingsParams",
     "LogBatch",
+    "PortAction",
     "SecretContent",
     "decode_content",
     "encode_content",
@@ -47,6 +49,7 @@ __all__ = [
     "SecretIds",
     "SecretInfoReply",
     "SecretMetadata",
+    "SecretOwner",
     "SecretQuery",
     "SecretRemove",
     "SecretRevoke",
@@ -59,11 +62,18 @@ __all__ = [
     "TaskBegun",
     "TaskFinish",
     "TaskLog",
+    "TaskOutcome",
     "TaskRef",
     "UnitState",
     "UnitStatusQuery",
     "UnitStatusReply",
 ]
+
+
+PortAction = Literal["open", "close"]
+SecretOwner = Literal["application", "unit"]
+SECRET_OWNERS: tuple[SecretOwner, ...] = ("application", "unit")
+TaskOutcome = Literal["completed", "failed"]
 
 
 class _Body(BaseModel):
@@ -105,7 +115,7 @@ class UnitStatusReply(_Body):
 
 # -- hook commits ---------------------------------------------------------------------------
 class PortChange(_Body):
-    action: Literal["open", "close"]
+    action: PortAction
     protocol: str
     from_port: int = 0
     to_port: int = 0
@@ -137,7 +147,7 @@ def decode_content(content: Mapping[str, str]) -> dict[str, bytes]:
 class SecretAdd(_Body):
     op: Literal["add"] = "add"
     id: str
-    owner: Literal["application", "unit"] = "application"
+    owner: SecretOwner = "application"
     content: SecretContent = Field(default_factory=dict)
     label: str | None = None
     description: str | None = None
@@ -313,7 +323,7 @@ class TaskLog(TaskRef):
 
 
 class TaskFinish(TaskRef):
-    status: Literal["completed", "failed"]
+    status: TaskOutcome
     message: str = ""
     results: dict[str, Any] = Field(default_factory=dict)
 

@@ -16,6 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "QUEUED_TASK_STATUSES",
+    "RESOLVED_MODES",
     "CharmRef",
     "ConsumedSecret",
     "MachineView",
@@ -23,7 +25,9 @@ __all__ = [
     "OpenedPortView",
     "OwnedSecret",
     "ProxySettings",
+    "QueuedTaskStatus",
     "RelationView",
+    "ResolvedMode",
     "ResourceView",
     "SecretsView",
     "StorageView",
@@ -31,6 +35,13 @@ __all__ = [
     "UnitView",
     "WatchMessage",
 ]
+
+
+QueuedTaskStatus = Literal["pending", "running"]
+QUEUED_TASK_STATUSES: tuple[QueuedTaskStatus, ...] = ("pending", "running")
+ResolvedMode = Literal["", "retry", "no-retry"]
+"""What ``juju resolved`` asked of a unit in error: nothing, retry the hook, or skip it."""
+RESOLVED_MODES: tuple[ResolvedMode, ...] = ("", "retry", "no-retry")
 
 
 class _View(BaseModel):
@@ -67,7 +78,7 @@ class TaskView(_View):
     id: str
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
-    status: Literal["pending", "running"] = "pending"
+    status: QueuedTaskStatus = "pending"
 
 
 class MachineView(_View):
@@ -156,7 +167,7 @@ class UnitView(_View):
     leader: bool = False
     leader_settings: dict[str, str] = Field(default_factory=dict)
     leader_settings_version: int = 0
-    resolved: Literal["", "retry", "no-retry"] = ""
+    resolved: ResolvedMode = ""
     resolved_seq: int = 0
     """Bumped by every ``resolved`` request: greater than the agent's means act on it."""
     opened_ports: tuple[OpenedPortView, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from agent_fakes import b64text
 
 from pyjuju.controller.services import agents, charms
 from pyjuju.controller.services import applications as apps
@@ -18,6 +19,11 @@ from pyjuju.wire import (
     LeaderSettingsParams,
     LogBatch,
     PortChange,
+    SecretAdd,
+    SecretGrant,
+    SecretRemove,
+    SecretRevoke,
+    SecretSet,
     StatusValue,
     UnitStatusQuery,
     UnitStatusReply,
@@ -289,3 +295,50 @@ def test_hub_receives_committed_changes(svc, deployed) -> None:
         rev, changes = q.get_nowait()
     assert rev == revision(svc, m)
     assert changes == [("unit", "app/0")]
+
+
+# -- secrets committed by hooks ---------------------------------------------------
+
+
+def grants(svc, model) -> list[tuple[str, str]]:
+    with svc.store.read() as tx:
+        return [(g.subject, g.subject_kind) for g in tx.secret_grants(model.uuid, "s1")]
+
+
+def test_secret_changes_in_a_commit_apply_in_order(svc, deployed) -> None:
+    m = deployed
+    assert commit(svc, m, "c1", secrets=[
+        SecretAdd(id="s1", content=b64text({"k": "v"}), label="db"),
+        SecretGrant(id="s1", relation_id=3, app="wordpress"),
+        SecretGrant(id="s1", relation_id=3, app="wordpress", unit="wordpress/1"),
+    ])
+    with svc.store.read() as tx:
+        s = tx.secret(m.uuid, "s1")
+    assert s is not None and (s.owner_kind, s.owner, s.label) == ("application", "app", "db")
+    assert sorted(grants(svc, m)) == [("wordpress", "application"), ("wordpress/1", "unit")]
+
+    # A revoke naming nobody revokes nothing; one naming the application revokes its grant.
+    assert commit(svc, m, "c2", secrets=[SecretRevoke(id="s1"), SecretRevoke(id="s1", app="wordpress")])
+    assert grants(svc, m) == [("wordpress/1", "unit")]
+
+    assert commit(svc, m, "c3", secrets=[SecretSet(id="secret:s1", content=b64text({"k": "w"})),
+                                         SecretRemove(id="s1", revision=1)])
+    with svc.store.read() as tx:
+        assert [r.revision for r in tx.secret_revisions(m.uuid, "s1")] == [2]
+
+
+def test_secret_changes_need_the_owner(svc, deployed, snapshot) -> None:
+    m = deployed
+    with pytest.raises(NotLeaderError):  # app/1 is not the leader
+        commit(svc, m, "c1", unit_name="app/1", machine="1", secrets=[SecretAdd(id="s1")])
+    assert commit(svc, m, "c2", secrets=[SecretAdd(id="s1")])
+    assert commit(svc, m, "c3", unit_name="app/1", machine="1", secrets=[SecretAdd(id="s2", owner="unit")])
+    before = snapshot()
+    with pytest.raises(NotLeaderError):
+        commit(svc, m, "c4", unit_name="app/1", machine="1", secrets=[SecretRemove(id="s1")])
+    with pytest.raises(ForbiddenError):
+        commit(svc, m, "c5", secrets=[SecretRevoke(id="s2", app="wordpress")])
+    assert snapshot() == before
+    with svc.store.read() as tx:
+        assert {s.id: (s.owner_kind, s.owner) for s in tx.secrets(m.uuid)} == {
+            "s1": ("application", "app"), "s2": ("unit", "app/1")}

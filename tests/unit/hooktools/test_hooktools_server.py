@@ -6,6 +6,7 @@ import ast
 import asyncio
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -62,10 +63,23 @@ async def _exec(
     return proc.returncode, out, err
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node but the bodies of ``if TYPE_CHECKING:``, which never run."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            yield node.test
+            for child in node.orelse:
+                yield child
+                yield from _runtime_nodes(child)
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
 def test_client_imports_only_builtin_modules():
     tree = ast.parse(CLIENT_SOURCE.read_text())
     imported = set()
-    for node in ast.walk(tree):
+    for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -75,6 +89,20 @@ def test_client_imports_only_builtin_modules():
     assert imported <= allowed, imported - allowed
     assert "os" not in imported
     assert len(CLIENT_SOURCE.read_text().splitlines()) < 120
+
+
+def _modules_imported(*argv: str) -> set[str]:
+    run = subprocess.run([PYTHON, "-S", "-X", "importtime", *argv], capture_output=True, text=True,
+                         env={"PATH": os.environ.get("PATH", "")}, cwd="/")
+    return {line.rpartition("|")[2].strip() for line in run.stderr.splitlines()
+            if line.startswith("import time:")} - {"package"}
+
+
+def test_client_loads_no_python_module_when_run():
+    # The annotations' typing names are for the type checker only: running the
+    # client loads no module beyond the interpreter's own start-up ones.
+    extra = _modules_imported(str(CLIENT_SOURCE)) - _modules_imported("-c", "pass")
+    assert extra <= set(sys.builtin_module_names) | {"_socket"}, extra
 
 
 def test_install_tools_is_idempotent(tmp_path):

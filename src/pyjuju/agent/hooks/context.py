@@ -24,10 +24,12 @@ from ...core.ports import PortRange
 from ...wire import (
     AgentStatusParams,
     HookCommitParams,
+    PortAction,
     PortChange,
     SecretAdd,
     SecretChange,
     SecretGrant,
+    SecretOwner,
     SecretRemove,
     SecretRevoke,
     SecretSet,
@@ -179,17 +181,15 @@ class HookContext:
             current[PortRange.parse(entry.range)] = None if entry.endpoints is None else set(entry.endpoints)
         for ch in self._port_changes:
             rng = PortRange(ch.protocol, ch.from_port, ch.to_port)
+            have = current.get(rng, set())  # None: open on every endpoint
             if ch.action == "open":
-                if ch.endpoints is None or current.get(rng, set()) is None:
-                    current[rng] = None
-                else:
-                    current.setdefault(rng, set()).update(ch.endpoints)  # type: ignore[union-attr]
-            elif ch.endpoints is None or current.get(rng) is None:
+                current[rng] = None if ch.endpoints is None or have is None else have | set(ch.endpoints)
+            elif ch.endpoints is None or have is None:
                 current.pop(rng, None)
+            elif left := have - set(ch.endpoints):
+                current[rng] = left
             else:
-                current[rng].difference_update(ch.endpoints)  # type: ignore[union-attr]
-                if not current[rng]:
-                    current.pop(rng)
+                current.pop(rng, None)
         return [
             OpenedPort(range=r, endpoints=None if e is None else tuple(sorted(e)))
             for r, e in sorted(current.items())
@@ -371,7 +371,7 @@ class HookContext:
             await self._call(self._log_action(message))
 
     # -- secrets ---------------------------------------------------------------
-    async def secret_add(self, content: dict[str, str], *, owner: str, label: str | None,
+    async def secret_add(self, content: dict[str, str], *, owner: SecretOwner, label: str | None,
                          description: str | None, expire: str | None, rotate: str | None) -> str:
         if owner != "unit" and not self._leader:
             raise ToolError("this unit is not the leader")
@@ -380,7 +380,7 @@ class HookContext:
             # existing secret is refused by the controller when the hook commits.
             raise ToolError(f'secret with label "{label}" already exists')
         sid = new_secret_id()
-        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=_encode(content), label=label,  # type: ignore[arg-type]
+        self._pending_secrets[sid] = SecretAdd(id=sid, owner=owner, content=_encode(content), label=label,
                                                description=description, expire=expire, rotate=rotate)
         self._secret_changes.append(self._pending_secrets[sid])
         return f"secret:{sid}"
@@ -525,9 +525,9 @@ def _broken_relation(hook_name: str, relation_id: int | None, relations: dict[in
     return relation_id
 
 
-def _port_change(action: str, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
+def _port_change(action: PortAction, port: PortRange, endpoints: tuple[str, ...] | None) -> PortChange:
     return PortChange(
-        action=action,  # type: ignore[arg-type]
+        action=action,
         protocol=port.protocol,
         from_port=port.from_port,
         to_port=port.to_port,

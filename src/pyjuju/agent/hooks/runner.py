@@ -149,8 +149,13 @@ async def _wait(proc: subprocess.Popen[bytes]) -> int:
         while proc.poll() is None:
             await asyncio.sleep(0.005)
         return int(proc.returncode)
-    exited = loop.create_future()
-    loop.add_reader(pidfd, lambda: exited.done() or exited.set_result(None))
+    exited: asyncio.Future[None] = loop.create_future()
+
+    def on_exit() -> None:  # the pidfd stays readable: only the first call settles
+        if not exited.done():
+            exited.set_result(None)
+
+    loop.add_reader(pidfd, on_exit)
     try:
         await exited
     finally:

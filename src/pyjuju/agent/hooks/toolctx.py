@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any, Protocol
 
 from ...core.ports import PortRange
+from ...wire.agent import SecretOwner
 
 
 class ToolError(Exception):
@@ -218,7 +219,7 @@ class ToolContext(Protocol):
     # arguments and encode ``key#base64`` output themselves. Refusals raise
     # ToolError with Juju's texts; lookups that fail contain "not found"
     # (ops maps that to SecretNotFoundError).
-    async def secret_add(self, content: dict[str, str], *, owner: str, label: str | None,
+    async def secret_add(self, content: dict[str, str], *, owner: SecretOwner, label: str | None,
                          description: str | None, expire: str | None, rotate: str | None) -> str:
         """Create (on commit) a secret owned by the ``application`` or the ``unit``;
         returns its URI at once. ``expire`` is RFC 3339."""

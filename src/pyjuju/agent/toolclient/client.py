@@ -9,28 +9,34 @@
 # It is kept small because the interpreter compiles it on every call, and it
 # exits with posix._exit: everything is written unbuffered, so interpreter
 # teardown is skipped. install_tools copies this file: keep it standalone.
+# Annotations naming typing's names are strings, and typing is imported for the
+# type checker only, so that checking costs the call nothing.
 import _socket
 import marshal
 import posix
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
-def fail(message):
+
+def fail(message: str) -> "NoReturn":
     posix.write(2, b"ERROR " + message.encode("utf-8", "surrogateescape") + b"\n")
     posix._exit(1)
 
 
-def reason(err):
+def reason(err: OSError) -> str:
     text = err.strerror or str(err)
     return text[:1].lower() + text[1:]  # Go's wording: "no such file or directory"
 
 
-def write_all(fd, data):
+def write_all(fd: int, data: bytes) -> None:
     while data:
         data = data[posix.write(fd, data):]
 
 
-def call(address, request):
+def call(address: bytes, request: "dict[str, Any]") -> "dict[str, Any]":
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.connect(address)
@@ -52,10 +58,11 @@ def call(address, request):
     data = b"".join(chunks)
     if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
         fail("cannot talk to the unit agent: truncated reply")
-    return marshal.loads(data[4:])
+    reply: dict[str, Any] = marshal.loads(data[4:])
+    return reply
 
 
-def main():
+def main() -> None:
     env = posix.environ
     name = sys.argv[0].rpartition("/")[2]
     args = sys.argv[1:]
@@ -71,7 +78,7 @@ def main():
         cwd = posix.getcwd()
     except OSError:
         cwd = env.get(b"PWD", b"/").decode("utf-8", "surrogateescape")
-    request = {"ctx": context_id.decode("utf-8", "surrogateescape"), "cmd": name, "args": args,
+    request: dict[str, Any] = {"ctx": context_id.decode("utf-8", "surrogateescape"), "cmd": name, "args": args,
                "cwd": cwd, "stdin": None}
     reply = call(address, request)
     if reply.get("need_stdin"):

@@ -143,8 +143,8 @@ def next_op(local: LocalState, remote: UnitView | None, model: ModelView | None,
     if not local.started:
         return _hook("start", Effects(started=True))
     for rid in sorted(local.relations):
-        rv = remote.relations.get(rid)
-        op = _relation_op(rid, local.relations[rid], rv if rv is not None and rv.life == "alive" else None)
+        joined = remote.relations.get(rid)
+        op = _relation_op(rid, local.relations[rid], joined if joined is not None and joined.life == "alive" else None)
         if op is not None:
             return op
     if clock.update_status_due:

@@ -169,9 +169,10 @@ for _name, _what in (("offer", "cross-model relations (offers)"), ("consume", "c
 # -- the client's clouds and credentials (clouds.yaml, credentials.yaml) ---------------
 def _load_yaml_file(path: str, key: str) -> dict[str, Any]:
     doc = yaml.safe_load(Path(path).read_text()) or {}
-    if not isinstance(doc, dict) or not isinstance(doc.get(key), dict):
+    section = doc.get(key) if isinstance(doc, dict) else None
+    if not isinstance(section, dict):
         raise InvalidArgumentError(f'{path}: expected a "{key}:" map')
-    return doc[key]
+    return section
 
 
 def _cloud_options(f: Any) -> Any:

@@ -343,10 +343,11 @@ def _describe_state(query: Query, scope: dict[str, Any], kind: str) -> str:
 
 
 def _check_name(kind: str, name: str) -> None:
-    ok = {
+    valid: dict[str, Callable[[str], bool]] = {
         "application": is_valid_application_name, "unit": is_valid_unit_name,
         "machine": is_valid_machine_id, "model": lambda n: bool(n.strip()),
-    }[kind](name)
+    }
+    ok = valid[kind](name)
     if not ok:
         raise UsageError(f'"{name}" is not a valid {kind} name')
 

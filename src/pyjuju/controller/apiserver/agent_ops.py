@@ -80,7 +80,8 @@ def dispatch(svc: Services, m: ModelRow, machine_id: str, name: str, unit: str, 
         request = b.op.request.model_validate(params if params is not None else {})
     except ValidationError as e:
         raise InvalidArgumentError(f"invalid {name} request: {validation_message(e)}") from None
-    return run(b, svc, m, machine_id, unit, request)
+    reply: BaseModel = run(b, svc, m, machine_id, unit, request)  # BINDINGS mixes types: Rep is some BaseModel
+    return reply
 
 
 def run(b: Binding[Req, Rep], svc: Services, m: ModelRow, machine_id: str, unit: str, request: Req) -> Rep:
@@ -106,11 +107,12 @@ def add_routes(router: APIRouter) -> None:
 
 def _endpoint(b: Binding[Any, Any]) -> Callable[..., Any]:
     async def endpoint(request: BaseModel, unit: str, ident: Identity, svc: Services) -> BaseModel:
-        return run(b, svc, model_of(svc, ident), ident.entity, unit, request)
+        reply: BaseModel = run(b, svc, model_of(svc, ident), ident.entity, unit, request)
+        return reply
 
     # FastAPI reads the signature: give it this call's request model as the body.
     P = inspect.Parameter
-    endpoint.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+    endpoint.__signature__ = inspect.Signature([  # type: ignore[attr-defined]  # inspect reads it; typeshed does not declare it on functions
         P("request", P.POSITIONAL_OR_KEYWORD, annotation=b.op.request),
         P("unit", P.POSITIONAL_OR_KEYWORD, default=Query("", description="The unit acted for."), annotation=str),
         P("ident", P.POSITIONAL_OR_KEYWORD, default=Depends(machine), annotation=Identity),

@@ -65,7 +65,7 @@ async def watch(ws: WebSocket) -> None:
             sent: _Sent | None = None
             rev = m.revision
             pending: set[str] = {"model"}
-            changes_iter = drain(q).__aiter__()
+            changes_iter = drain(q)
             while True:
                 if pending:
                     msg, sent = _compute(svc, m.uuid, machine_id, rev, sent)

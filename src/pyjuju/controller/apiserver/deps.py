@@ -14,7 +14,8 @@ from .auth import Identity, authenticate, require_machine, require_user
 
 
 async def services(request: Request) -> Services:
-    return request.app.state.svc  # type: ignore[no-any-return]
+    svc: Services = request.app.state.svc  # set by create_app; Starlette's state is untyped
+    return svc
 
 
 async def user(request: Request) -> Identity:

@@ -20,7 +20,7 @@ from ...core.errors import (
     UnitNotFoundError,
 )
 from ...core.ports import PortRange
-from ...store import ModelRow, UnitRow
+from ...store import ModelRow, ReadTx, UnitRow
 from ...wire import (
     AgentStatusParams,
     CommitReply,
@@ -59,7 +59,7 @@ from .status import derived_app_status, unit_display_status
 from .units import finish_unit_removal
 
 
-def _own_unit(tx: Any, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
+def _own_unit(tx: ReadTx, m: ModelRow, machine_id: str, unit: str) -> UnitRow:
     u = tx.unit(m.uuid, unit)
     if u is None:
         raise UnitNotFoundError(f'unit "{unit}" not found', unit=unit)
@@ -170,19 +170,15 @@ def apply_port_changes(current: list[dict[str, Any]], p: HookCommitParams) -> li
         ports[entry["range"]] = None if eps is None else set(eps)
     for ch in p.ports:
         rng = str(PortRange(ch.protocol, ch.from_port, ch.to_port))
+        have = ports.get(rng, set())  # None: open on every endpoint
         if ch.action == "open":
-            if ch.endpoints is None or ports.get(rng, set()) is None:
-                ports[rng] = None
-            else:
-                ports.setdefault(rng, set())
-                ports[rng] |= set(ch.endpoints)  # type: ignore[operator]
+            ports[rng] = None if ch.endpoints is None or have is None else have | set(ch.endpoints)
+        elif ch.endpoints is None or have is None:
+            ports.pop(rng, None)
+        elif left := have - set(ch.endpoints):
+            ports[rng] = left
         else:
-            if ch.endpoints is None or ports.get(rng) is None:
-                ports.pop(rng, None)
-            else:
-                ports[rng] -= set(ch.endpoints)  # type: ignore[operator]
-                if not ports[rng]:
-                    ports.pop(rng)
+            ports.pop(rng, None)
     out = [
         {"range": r, "endpoints": None if e is None else sorted(e)}
         for r, e in ports.items()

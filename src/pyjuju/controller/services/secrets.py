@@ -285,7 +285,8 @@ def apply_changes(svc: Services, tx: WriteTx, m: ModelRow, u: UnitRow, changes: 
                                                subject_kind=kind, relation_id=ch.get("relation_id"), role="view"))
         elif op == "revoke":
             subject = ch.get("unit") or ch.get("app")
-            tx.remove_secret_grant(m.uuid, s.id, subject)
+            if subject:  # naming nobody revokes nothing, as in Juju
+                tx.remove_secret_grant(m.uuid, s.id, subject)
         else:
             raise InvalidArgumentError(f'unknown secret change "{op}"')
 

@@ -11,12 +11,11 @@ from typing import Any
 
 from ...core.constraints import Constraints
 from ...core.errors import CharmNotFoundError
+from ...store import UnitRow
 from .base import Services
 from .charms import charm_blob, get_charm
 from .lookup import find_alive_application, resolve_model
 from .resources import blob_path
-
-EVERYWHERE = {"expose-to-cidrs": ["0.0.0.0/0", "::/0"]}
 
 
 def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
@@ -24,7 +23,7 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
     with svc.store.read() as tx:
         m = resolve_model(tx, model_ref)
         charms = {c.url: c for c in tx.charms(m.uuid)}
-        units_by_app: dict[str, list[Any]] = {}
+        units_by_app: dict[str, list[UnitRow]] = {}
         for u in sorted(tx.units(m.uuid), key=lambda u: u.number):
             if u.life == "alive":
                 units_by_app.setdefault(u.application, []).append(u)
@@ -38,9 +37,6 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
             if app.life != "alive":
                 continue
             charm = charms.get(app.charm_url)
-            exposed = getattr(app, "exposed_endpoints", None)
-            if exposed is None:
-                exposed = {"": EVERYWHERE} if app.exposed else {}
             apps[app.name] = {
                 "charm-url": app.charm_url,
                 "charm-name": charm.name if charm else app.charm_url,
@@ -48,7 +44,7 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
                 "charm-sha256": charm.sha256 if charm else "",
                 "options": dict(app.config),
                 "constraints": app.constraints,
-                "exposed-endpoints": exposed,
+                "exposed-endpoints": app.exposed_endpoints,
                 "trust": app.trust,
                 "annotations": dict(app.annotations),
                 "subordinate": app.subordinate,
@@ -62,9 +58,9 @@ def model_snapshot(svc: Services, model_ref: str) -> dict[str, Any]:
         machines = [{"id": mm.id, "constraints": mm.constraints, "base": mm.base, "annotations": mm.annotations}
                     for mm in tx.machines(m.uuid) if mm.life == "alive"]
         relations = []
-        for r in tx.relations(m.uuid):
-            if r.life == "alive" and len(r.endpoints) == 2:
-                relations.append([f'{e["application"]}:{e["name"]}' for e in r.endpoints])
+        for rel in tx.relations(m.uuid):
+            if rel.life == "alive" and len(rel.endpoints) == 2:
+                relations.append([f'{e["application"]}:{e["name"]}' for e in rel.endpoints])
         return {
             "name": m.name,
             "constraints": str(Constraints.parse(m.constraints)) if m.constraints else "",

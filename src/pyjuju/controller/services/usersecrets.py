@@ -12,7 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import timefmt
-from ...core.errors import AlreadyExistsError, ApplicationNotFoundError, InvalidArgumentError
+from ...core.errors import (
+    AlreadyExistsError,
+    ApplicationNotFoundError,
+    InvalidArgumentError,
+    SecretNotFoundError,
+)
 from ...store import ModelRow, ReadTx, SecretGrantRow, SecretRevisionRow, SecretRow
 from . import secrets as sec
 from .base import Services
@@ -47,7 +52,7 @@ def _find(tx: ReadTx, m: ModelRow, ref: str) -> SecretRow:
     for s in tx.secrets(m.uuid):
         if s.label == ref:
             return s
-    raise sec.SecretNotFoundError(f'secret "{ref}" not found', secret=ref)
+    raise SecretNotFoundError(f'secret "{ref}" not found', secret=ref)
 
 
 def add(svc: Services, model_ref: str, name: str | None, content: dict[str, str], description: str | None) -> str:
@@ -154,7 +159,7 @@ def listing(svc: Services, model_ref: str, *, ref: str | None = None, owner: str
                 want = revision or s.latest_revision
                 rev = next((r for r in revs if r.revision == want), None)
                 if rev is None:
-                    raise sec.SecretNotFoundError(f'secret "{s.id}" revision {want} not found', secret=s.id)
+                    raise SecretNotFoundError(f'secret "{s.id}" revision {want} not found', secret=s.id)
                 doc["content"] = {"Data": box_for(svc.data_dir).open(rev.content)}
             out[s.id] = doc
         return out

@@ -12,8 +12,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ...core.choices import one_of
 from ...store import ApplicationRow, CharmRow, MachineRow, ModelRow, ReadTx, RelationRow, UnitRow
 from ...wire import (
+    QUEUED_TASK_STATUSES,
+    RESOLVED_MODES,
     CharmRef,
     MachineView,
     ModelView,
@@ -149,7 +152,7 @@ def unit_view(
         leader=app.leader == u.name,
         leader_settings=dict(app.leader_settings),
         leader_settings_version=app.leader_settings_version,
-        resolved=u.resolved or "",
+        resolved=one_of(u.resolved or "", RESOLVED_MODES),
         resolved_seq=u.resolved_seq,
         opened_ports=tuple(OpenedPortView(range=p["range"], endpoints=p.get("endpoints"))
                            for p in u.opened_ports),
@@ -226,7 +229,7 @@ def _tasks_by_receiver(tx: ReadTx, m: ModelRow) -> dict[str, tuple[TaskView, ...
     out: dict[str, list[TaskView]] = {}
     for t in tx.tasks(m.uuid, statuses=("pending", "running")):
         out.setdefault(t.receiver, []).append(
-            TaskView(id=str(t.id), name=t.name, params=t.params, status=t.status)  # type: ignore[arg-type]
+            TaskView(id=str(t.id), name=t.name, params=t.params, status=one_of(t.status, QUEUED_TASK_STATUSES))
         )
     return {k: tuple(v) for k, v in out.items()}
 

@@ -45,16 +45,16 @@ def pick_subnet(seed: int) -> ipaddress.IPv4Network:
             dst = entry.get("dst")
             if dst and dst != "default":
                 try:
-                    used.append(ipaddress.ip_network(dst, strict=False))
+                    used.append(ipaddress.IPv4Network(dst, strict=False))
                 except ValueError:
-                    pass
+                    pass  # not an IPv4 network: it cannot overlap ours
             for a in entry.get("addr_info", []):
                 if a.get("family") == "inet":
-                    used.append(ipaddress.ip_network(f"{a['local']}/{a['prefixlen']}", strict=False))
+                    used.append(ipaddress.IPv4Network(f"{a['local']}/{a['prefixlen']}", strict=False))
     for i in range(150):
         x = 100 + (seed + i) % 150
-        net = ipaddress.ip_network(f"10.{x}.0.0/16")
-        if not any(net.overlaps(u) for u in used if u.version == 4):
+        net = ipaddress.IPv4Network(f"10.{x}.0.0/16")
+        if not any(net.overlaps(u) for u in used):
             return net
     raise ProviderError("no free 10.X.0.0/16 subnet for the local bridge")
 

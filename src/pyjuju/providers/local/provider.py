@@ -53,9 +53,10 @@ class LocalProvider:
     # -- persistence -------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
         try:
-            return json.loads(self._state_path.read_text())
+            state: dict[str, Any] = json.loads(self._state_path.read_text())
         except FileNotFoundError:
             return {"subnet": None, "next_host": 2, "instances": {}}
+        return state
 
     def _save(self) -> None:
         tmp = self._state_path.with_suffix(".tmp")
@@ -68,7 +69,7 @@ class LocalProvider:
         return f"pjbr{self.short}"
 
     def _subnet(self) -> ipaddress.IPv4Network:
-        return ipaddress.ip_network(self._state["subnet"])
+        return ipaddress.IPv4Network(self._state["subnet"])
 
     def _gateway(self) -> str:
         return str(self._subnet().network_address + 1)

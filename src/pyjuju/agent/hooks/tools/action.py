@@ -39,9 +39,9 @@ def _lookup(params: dict[str, Any], keys: list[str]) -> Any:
 
 
 def _nest(keys: list[str], value: str) -> dict[str, Any]:
-    """``["a", "b"], "v"`` → ``{"a": {"b": "v"}}``."""
-    result: Any = value
-    for key in reversed(keys):
+    """``["a", "b"], "v"`` → ``{"a": {"b": "v"}}``; ``keys`` comes from str.split, never empty."""
+    result: dict[str, Any] = {keys[-1]: value}
+    for key in reversed(keys[:-1]):
         result = {key: result}
     return result
 

@@ -200,7 +200,7 @@ def relation_flag(cmd: Command, f: FlagSet) -> None:
 
 
 def require_relation(cmd: Command) -> int:
-    rid = getattr(cmd, "relation_id", None)
+    rid: int | None = getattr(cmd, "relation_id", None)  # set by relation_flag's parser
     if rid is None:
         raise usage_error("no relation id specified")
     return rid

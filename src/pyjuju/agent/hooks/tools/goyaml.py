@@ -29,7 +29,7 @@ from typing import Any
 from ..toolctx import ToolError
 
 
-class Struct(dict):
+class Struct(dict[str, Any]):
     """A mapping written in insertion order, as Go writes a struct's fields.
 
     Plain ``dict`` values are Go maps and are written with sorted keys.
@@ -369,7 +369,7 @@ def _scalar(v: Any, indent: int, key: bool = False) -> list[str]:
     raise TypeError(f"cannot render {type(v).__name__} as YAML")
 
 
-def _items(d: dict) -> list[tuple[str, Any]]:
+def _items(d: dict[Any, Any]) -> list[tuple[str, Any]]:
     if isinstance(d, Struct):
         return [(str(k), v) for k, v in d.items()]
     return sorted(((str(k), v) for k, v in d.items()), key=lambda kv: sort_key(kv[0]))

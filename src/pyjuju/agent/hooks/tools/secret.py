@@ -28,7 +28,9 @@ import os
 import re
 from typing import Any
 
+from ....core.choices import one_of
 from ....core.names import application_of, is_valid_application_name, is_valid_unit_name
+from ....wire.agent import SECRET_OWNERS
 from ..toolctx import ToolError
 from .base import Command, OutputCommand, check_empty, os_reason, relation_flag, usage_error
 from .flags import FlagSet
@@ -134,7 +136,7 @@ class _UpsertCommand(_SecretContentMixin):
             self.expire = parse_expire(self.expire_spec)
         if self.rotate and self.rotate not in ROTATE_POLICIES:
             raise usage_error(f"rotate policy {go_quote(self.rotate)} not valid")
-        if self.owner not in ("application", "unit"):
+        if self.owner not in SECRET_OWNERS:
             raise usage_error(f"secret owner {go_quote(self.owner)} not valid")
         content = self._content_from_args(args)
         if self.file:
@@ -192,7 +194,7 @@ Examples:
             raise ToolError("empty secret value not valid")
         uri = await self.ctx.secret_add(
             self.content,
-            owner=self.owner,
+            owner=one_of(self.owner, SECRET_OWNERS),  # checked in init
             label=_opt(self.label),
             description=_opt(self.description),
             expire=self.expire,

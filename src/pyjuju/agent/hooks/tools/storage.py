@@ -117,7 +117,7 @@ instances for that named storage will be returned.
 
 _POOL_RE = re.compile(r"[a-zA-Z]+[-?a-zA-Z0-9]*\Z")
 _COUNT_RE = re.compile(r"-?[0-9]+\Z")
-_SIZE_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[MGTPEZY](?:i?B)?\Z")
+_SIZE_RE = re.compile(r"-?([0-9]+(?:\.[0-9]+)?)[MGTPEZY](?:i?B)?\Z")
 
 
 def _parse_directive(text: str) -> tuple[str, int, bool]:
@@ -141,12 +141,13 @@ def _parse_directive(text: str) -> tuple[str, int, bool]:
                 )
             count = int(field)
             continue
-        if _SIZE_RE.match(field):
+        size_match = _SIZE_RE.match(field)
+        if size_match:
             if field.startswith("-"):
                 raise ValueError(
                     f"cannot parse size: expected a non-negative number, got {go_quote(field)}"
                 )
-            size = float(re.match(r"[0-9.]+", field).group())  # type: ignore[union-attr]
+            size = float(size_match.group(1))
             continue
         raise ValueError(f"unrecognized storage constraint {go_quote(field)} not valid")
     if not count and not size and not pool:

@@ -92,6 +92,7 @@ class RunTask(Operation):
                                            on_spawn=on_spawn, output=output,
                                            stdin_data=None if stdin is None else base64.b64decode(stdin))
         results: dict[str, Any] = {**ctx.action_results, **task_results(result, output)}
+        status: ops.TaskOutcome
         if result.error:
             status, message = "failed", result.error
         elif is_exec:
@@ -136,8 +137,8 @@ class FailTask(Operation):
         return rt.state.with_task_done(self.task_id)
 
 
-async def finish(rt: UnitRuntime, task_id: str, status: str, message: str, results: dict[str, Any]) -> None:
-    await rt.client.call(ops.TASK_FINISH, ops.TaskFinish(task_id=task_id, status=status,  # type: ignore[arg-type]
+async def finish(rt: UnitRuntime, task_id: str, status: ops.TaskOutcome, message: str, results: dict[str, Any]) -> None:
+    await rt.client.call(ops.TASK_FINISH, ops.TaskFinish(task_id=task_id, status=status,
                                                          message=message, results=results))
     if rt.state.error is None:
         rt.post_status(AgentStatusParams(agent=StatusValue(status="idle")))
